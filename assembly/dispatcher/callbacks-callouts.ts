@@ -1,0 +1,50 @@
+// Callout callbacks (reference §2.1, §6.7, §6.8): HTTP call responses and gRPC events, all
+// delivered to the root context of the caller.
+import { logWarn } from "../api/log";
+import { dispatcher } from "./dispatcher";
+
+/** Host → plugin: the response (or failure: zero counts) of an HTTP callout. */
+export function proxy_on_http_call_response(
+  rootContextId: u32,
+  token: u32,
+  numHeaders: u32,
+  bodySize: u32,
+  numTrailers: u32,
+): void {
+  const root = dispatcher.root(rootContextId, "proxy_on_http_call_response");
+  if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
+}
+
+function unexpectedGrpc(callback: string, token: u32): void {
+  logWarn(
+    "proxy-wasm-as: " + callback + " for unknown gRPC token " + token.toString() + "; ignored",
+  );
+}
+
+/** Host → plugin: initial metadata of a gRPC stream. */
+export function proxy_on_grpc_receive_initial_metadata(
+  rootContextId: u32,
+  token: u32,
+  numElements: u32,
+): void {
+  unexpectedGrpc("proxy_on_grpc_receive_initial_metadata", token);
+}
+
+/** Host → plugin: a gRPC message (unary response or stream message). */
+export function proxy_on_grpc_receive(rootContextId: u32, token: u32, messageSize: u32): void {
+  unexpectedGrpc("proxy_on_grpc_receive", token);
+}
+
+/** Host → plugin: trailing metadata of a gRPC stream. */
+export function proxy_on_grpc_receive_trailing_metadata(
+  rootContextId: u32,
+  token: u32,
+  numElements: u32,
+): void {
+  unexpectedGrpc("proxy_on_grpc_receive_trailing_metadata", token);
+}
+
+/** Host → plugin: a gRPC call failed or a stream closed. */
+export function proxy_on_grpc_close(rootContextId: u32, token: u32, statusCode: u32): void {
+  unexpectedGrpc("proxy_on_grpc_close", token);
+}

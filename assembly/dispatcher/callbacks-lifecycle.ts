@@ -1,0 +1,92 @@
+// Lifecycle callbacks (reference §1.3, §2.1, §6.1): context creation, VM start, configuration,
+// timers, queues, foreign functions, and teardown for every kind of context.
+import { refreshLogLevel } from "../api/log";
+import { dispatcher } from "./dispatcher";
+
+/** Host → plugin: a root (`parentContextId` 0) or stream context was created. */
+export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
+  refreshLogLevel();
+  if (parentContextId == 0) dispatcher.createRoot(contextId);
+  else dispatcher.createStream(contextId, parentContextId);
+}
+
+/** Host → plugin: the VM started for this root. 0 fails the plugin's start. */
+export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): u32 {
+  const root = dispatcher.root(rootContextId, "proxy_on_vm_start");
+  if (root === null) return 0;
+  return root.onVmStart(vmConfigurationSize) ? 1 : 0;
+}
+
+/** Host → plugin: the plugin configuration arrived. 0 rejects it. */
+export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): u32 {
+  const root = dispatcher.root(rootContextId, "proxy_on_configure");
+  if (root === null) return 0;
+  return root.onConfigure(pluginConfigurationSize) ? 1 : 0;
+}
+
+/** Host → plugin: the root's timer fired. */
+export function proxy_on_tick(rootContextId: u32): void {
+  const root = dispatcher.root(rootContextId, "proxy_on_tick");
+  if (root !== null) root.onTick();
+}
+
+/** Host → plugin: an item was enqueued on a queue this root registered. */
+export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
+  const root = dispatcher.root(rootContextId, "proxy_on_queue_ready");
+  if (root !== null) root.onQueueReady(queueId);
+}
+
+/** Host → plugin: a host-initiated foreign function call (ABI 0.2.x). */
+export function proxy_on_foreign_function(
+  rootContextId: u32,
+  functionId: u32,
+  argumentsSize: u32,
+): void {
+  const root = dispatcher.root(rootContextId, "proxy_on_foreign_function");
+  if (root !== null) root.onForeignFunction(functionId, argumentsSize);
+}
+
+/** Host → plugin: the stream ended, or the root is shutting down. Roots may return 0 to defer. */
+export function proxy_on_done(contextId: u32): u32 {
+  const http = dispatcher.findHttpContext(contextId);
+  if (http !== null) {
+    http.onDone();
+    return 1;
+  }
+  const stream = dispatcher.findStreamContext(contextId);
+  if (stream !== null) {
+    stream.onDone();
+    return 1;
+  }
+  if (dispatcher.isRoot(contextId)) {
+    return dispatcher.root(contextId, "proxy_on_done")!.onDone() ? 1 : 0;
+  }
+  return 1;
+}
+
+/** Host → plugin: access-log phase of a stream (never called for roots). */
+export function proxy_on_log(contextId: u32): void {
+  const http = dispatcher.findHttpContext(contextId);
+  if (http !== null) {
+    http.onLog();
+    return;
+  }
+  const stream = dispatcher.findStreamContext(contextId);
+  if (stream !== null) stream.onLog();
+}
+
+/** Host → plugin: last call for a context. */
+export function proxy_on_delete(contextId: u32): void {
+  const http = dispatcher.findHttpContext(contextId);
+  if (http !== null) {
+    http.onDelete();
+  } else {
+    const stream = dispatcher.findStreamContext(contextId);
+    if (stream !== null) {
+      stream.onDelete();
+    } else if (dispatcher.isRoot(contextId)) {
+      dispatcher.root(contextId, "proxy_on_delete")!.onDelete();
+    }
+  }
+  dispatcher.remove(contextId);
+}

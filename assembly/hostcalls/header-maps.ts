@@ -1,0 +1,147 @@
+// Header-map hostcalls (reference §3.4). Keys are lower-cased by the host.
+import { MapType, WasmResult } from "../abi/types";
+import { decodePairs, encodePairs, HeaderPair } from "../util/pairs";
+import {
+  clearOutPair,
+  encodedLength,
+  encodeUtf8,
+  OUT_PTR,
+  OUT_SIZE,
+  OUT_U32,
+  SLOT_KEY,
+  SLOT_VALUE,
+  takeOutString,
+} from "./memory";
+
+// @ts-ignore: decorator
+@external("env", "proxy_get_header_map_value")
+declare function proxy_get_header_map_value(
+  mapType: MapType,
+  keyPtr: usize,
+  keySize: usize,
+  outValuePtr: usize,
+  outValueSize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_add_header_map_value")
+declare function proxy_add_header_map_value(
+  mapType: MapType,
+  keyPtr: usize,
+  keySize: usize,
+  valuePtr: usize,
+  valueSize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_replace_header_map_value")
+declare function proxy_replace_header_map_value(
+  mapType: MapType,
+  keyPtr: usize,
+  keySize: usize,
+  valuePtr: usize,
+  valueSize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_remove_header_map_value")
+declare function proxy_remove_header_map_value(
+  mapType: MapType,
+  keyPtr: usize,
+  keySize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_get_header_map_pairs")
+declare function proxy_get_header_map_pairs(
+  mapType: MapType,
+  outPtr: usize,
+  outSize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_set_header_map_pairs")
+declare function proxy_set_header_map_pairs(
+  mapType: MapType,
+  pairsPtr: usize,
+  pairsSize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_get_header_map_size")
+declare function proxy_get_header_map_size(mapType: MapType, outSize: usize): WasmResult;
+
+/** Result of the last `getHeaderMapValue` / `getHeaderMapPairs` / `getHeaderMapSize` call. */
+export let lastHeaderResult: WasmResult = WasmResult.Ok;
+
+/** First value of `key`; null when absent (NotFound) or the map is unavailable (BadArgument). */
+export function getHeaderMapValue(mapType: MapType, key: string): string | null {
+  const keyPtr = encodeUtf8(key, SLOT_KEY);
+  clearOutPair();
+  lastHeaderResult = proxy_get_header_map_value(
+    mapType,
+    keyPtr,
+    encodedLength(SLOT_KEY),
+    OUT_PTR,
+    OUT_SIZE,
+  );
+  if (lastHeaderResult != WasmResult.Ok) return null;
+  return takeOutString();
+}
+
+/** Appends an entry (Envoy comma-joins into an existing inline header, reference §3.4). */
+export function addHeaderMapValue(mapType: MapType, key: string, value: string): WasmResult {
+  const keyPtr = encodeUtf8(key, SLOT_KEY);
+  const valuePtr = encodeUtf8(value, SLOT_VALUE);
+  return proxy_add_header_map_value(
+    mapType,
+    keyPtr,
+    encodedLength(SLOT_KEY),
+    valuePtr,
+    encodedLength(SLOT_VALUE),
+  );
+}
+
+/** Removes every entry of `key`, then appends one entry `key: value`. */
+export function replaceHeaderMapValue(mapType: MapType, key: string, value: string): WasmResult {
+  const keyPtr = encodeUtf8(key, SLOT_KEY);
+  const valuePtr = encodeUtf8(value, SLOT_VALUE);
+  return proxy_replace_header_map_value(
+    mapType,
+    keyPtr,
+    encodedLength(SLOT_KEY),
+    valuePtr,
+    encodedLength(SLOT_VALUE),
+  );
+}
+
+/** Removes every entry of `key` (Ok also when absent). */
+export function removeHeaderMapValue(mapType: MapType, key: string): WasmResult {
+  const keyPtr = encodeUtf8(key, SLOT_KEY);
+  return proxy_remove_header_map_value(mapType, keyPtr, encodedLength(SLOT_KEY));
+}
+
+/** Every entry in host order (duplicates kept); empty when the map is empty or unavailable. */
+export function getHeaderMapPairs(mapType: MapType): HeaderPair[] {
+  clearOutPair();
+  lastHeaderResult = proxy_get_header_map_pairs(mapType, OUT_PTR, OUT_SIZE);
+  const ptr = <usize>load<u32>(OUT_PTR);
+  const size = <usize>load<u32>(OUT_SIZE);
+  if (lastHeaderResult != WasmResult.Ok || ptr == 0) return [];
+  const pairs = decodePairs(ptr, size);
+  heap.free(ptr);
+  return pairs;
+}
+
+/** Replaces the whole map (pseudo-headers included) with `pairs`. */
+export function setHeaderMapPairs(mapType: MapType, pairs: HeaderPair[]): WasmResult {
+  const encoded = encodePairs(pairs);
+  return proxy_set_header_map_pairs(mapType, changetype<usize>(encoded), encoded.byteLength);
+}
+
+/** Envoy's byte size of the map (sum of key and value lengths); 0 when unavailable. */
+export function getHeaderMapSize(mapType: MapType): u32 {
+  store<u32>(OUT_U32, 0);
+  lastHeaderResult = proxy_get_header_map_size(mapType, OUT_U32);
+  return lastHeaderResult == WasmResult.Ok ? load<u32>(OUT_U32) : 0;
+}

@@ -1,0 +1,50 @@
+// Property hostcalls (reference §3.2, §5.2). Paths are NUL-joined segments.
+import { WasmResult } from "../abi/types";
+import { encodePropertyPath } from "../util/property-path";
+import { bufferLength, bufferPtr, clearOutPair, OUT_PTR, OUT_SIZE, takeOutBytes } from "./memory";
+
+// @ts-ignore: decorator
+@external("env", "proxy_get_property")
+declare function proxy_get_property(
+  pathPtr: usize,
+  pathSize: usize,
+  outValuePtr: usize,
+  outValueSize: usize,
+): WasmResult;
+
+// @ts-ignore: decorator
+@external("env", "proxy_set_property")
+declare function proxy_set_property(
+  pathPtr: usize,
+  pathSize: usize,
+  valuePtr: usize,
+  valueSize: usize,
+): WasmResult;
+
+/** Result of the last `getProperty` call (NotFound, SerializationFailure…). */
+export let lastPropertyResult: WasmResult = WasmResult.Ok;
+
+/** Raw property bytes (encoding per reference §5.3); null when the host has no such property. */
+export function getProperty(path: string[]): ArrayBuffer | null {
+  const encodedPath = encodePropertyPath(path);
+  clearOutPair();
+  lastPropertyResult = proxy_get_property(
+    changetype<usize>(encodedPath),
+    encodedPath.byteLength,
+    OUT_PTR,
+    OUT_SIZE,
+  );
+  if (lastPropertyResult != WasmResult.Ok) return null;
+  return takeOutBytes();
+}
+
+/** Stores raw bytes under `path` (Envoy: filter state `wasm.<path>`). */
+export function setProperty(path: string[], value: ArrayBuffer | null): WasmResult {
+  const encodedPath = encodePropertyPath(path);
+  return proxy_set_property(
+    changetype<usize>(encodedPath),
+    encodedPath.byteLength,
+    bufferPtr(value),
+    bufferLength(value),
+  );
+}

@@ -1,0 +1,53 @@
+// proxy-wasm-as: the public API for plugin authors.
+//
+//   import { RootContext, HttpContext, registerRootContext, FilterHeadersStatus } from "proxy-wasm-as/assembly";
+//   export * from "proxy-wasm-as/assembly/exports";
+
+export {
+  BufferType,
+  FilterDataStatus,
+  FilterHeadersStatus,
+  FilterStatus,
+  FilterTrailersStatus,
+  GrpcStatus,
+  LogLevel,
+  MapType,
+  MetricType,
+  PeerType,
+  StreamType,
+  WasmResult,
+} from "./abi/types";
+export { BaseContext } from "./api/base-context";
+export { RootContext } from "./api/root-context";
+export { HttpContext } from "./api/http-context";
+export { StreamContext } from "./api/stream-context";
+export { registerRootContext } from "./api/registration";
+export { RootContextFactory } from "./dispatcher/dispatcher";
+export { HeaderMap } from "./api/header-map";
+export { Body } from "./api/body";
+export { HeaderPair } from "./util/pairs";
+export {
+  getLogLevel,
+  isLogEnabled,
+  log,
+  logCritical,
+  logDebug,
+  logError,
+  logInfo,
+  logTrace,
+  logWarn,
+} from "./api/log";
+export {
+  getProperty,
+  getPropertyBool,
+  getPropertyFloat64,
+  getPropertyInt64,
+  getPropertyString,
+  getPropertyUint64,
+  hasProperty,
+  setProperty,
+  setPropertyString,
+} from "./api/properties";
+export { splitPropertyPath } from "./util/property-path";
+export { getCurrentTimeNanoseconds } from "./hostcalls/time";
+export { JsonKind, JsonParseResult, JsonValue, parseJson } from "./util/json";

@@ -17,7 +17,7 @@ export {
   StreamType,
   WasmResult,
 } from "./abi/types";
-export { BaseContext } from "./api/base-context";
+export { BaseContext, ContextKind } from "./api/base-context";
 export { RootContext } from "./api/root-context";
 export { HttpContext } from "./api/http-context";
 export { StreamContext } from "./api/stream-context";

@@ -9,7 +9,7 @@ import {
 } from "../abi/types";
 import * as streamControl from "../hostcalls/stream-control";
 import { HeaderPair } from "../util/pairs";
-import { BaseContext } from "./base-context";
+import { BaseContext, ContextKind } from "./base-context";
 import { Body, requestBody, responseBody } from "./body";
 import {
   HeaderMap,
@@ -34,7 +34,7 @@ export class HttpContext extends BaseContext {
     id: u32,
     public readonly root: RootContext,
   ) {
-    super(id);
+    super(id, ContextKind.Http);
   }
 
   /** Request headers arrived (`endOfStream`: no body follows). Read/edit `requestHeaders`. */

@@ -2,8 +2,9 @@
 // timer ticks, queue notifications, callout responses, and creates the per-stream contexts.
 import { BufferType, WasmResult } from "../abi/types";
 import * as buffers from "../hostcalls/buffers";
+import * as context from "../hostcalls/context";
 import * as time from "../hostcalls/time";
-import { BaseContext } from "./base-context";
+import { BaseContext, ContextKind } from "./base-context";
 import { HttpContext } from "./http-context";
 import { StreamContext } from "./stream-context";
 
@@ -14,6 +15,11 @@ const WHOLE: u32 = 0xffffffff;
  * with `registerRootContext`. Every method has a default, so a plugin overrides only what it uses.
  */
 export class RootContext extends BaseContext {
+  /** @param id the host's id for this root context */
+  constructor(id: u32) {
+    super(id, ContextKind.Root);
+  }
+
   /**
    * The VM started for this plugin (called once per root, after the root is created).
    * `vmConfigurationSize` is the length of the VM configuration (`getVmConfiguration()`).
@@ -98,6 +104,14 @@ export class RootContext extends BaseContext {
   getPluginConfigurationString(): string {
     const text = buffers.getBufferString(BufferType.PluginConfiguration, 0, WHOLE);
     return text === null ? "" : text;
+  }
+
+  /**
+   * Tells the host this root finished the work it deferred by returning false from `onDone`;
+   * the host then calls `onDelete`. NotFound when the host was not waiting.
+   */
+  done(): WasmResult {
+    return context.done();
   }
 
   /** Fires `onTick` every `periodMs` milliseconds (fixed delay); 0 stops the timer. */

@@ -1,7 +1,7 @@
 // The TCP stream context: one per proxied connection (Envoy network filter).
 import { FilterStatus, PeerType, StreamType, WasmResult } from "../abi/types";
 import * as streamControl from "../hostcalls/stream-control";
-import { BaseContext } from "./base-context";
+import { BaseContext, ContextKind } from "./base-context";
 import { Body, downstreamData, upstreamData } from "./body";
 import { RootContext } from "./root-context";
 
@@ -18,7 +18,7 @@ export class StreamContext extends BaseContext {
     id: u32,
     public readonly root: RootContext,
   ) {
-    super(id);
+    super(id, ContextKind.Stream);
   }
 
   /** A client connected. */

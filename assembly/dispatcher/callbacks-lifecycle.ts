@@ -1,6 +1,10 @@
 // Lifecycle callbacks (reference §1.3, §2.1, §6.1): context creation, VM start, configuration,
 // timers, queues, foreign functions, and teardown for every kind of context.
+import { ContextKind } from "../api/base-context";
+import { HttpContext } from "../api/http-context";
 import { refreshLogLevel } from "../api/log";
+import { RootContext } from "../api/root-context";
+import { StreamContext } from "../api/stream-context";
 import { dispatcher } from "./dispatcher";
 
 /** Host → plugin: a root (`parentContextId` 0) or stream context was created. */
@@ -13,15 +17,13 @@ export function proxy_on_context_create(contextId: u32, parentContextId: u32): v
 /** Host → plugin: the VM started for this root. 0 fails the plugin's start. */
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): u32 {
   const root = dispatcher.root(rootContextId, "proxy_on_vm_start");
-  if (root === null) return 0;
-  return root.onVmStart(vmConfigurationSize) ? 1 : 0;
+  return root !== null && root.onVmStart(vmConfigurationSize) ? 1 : 0;
 }
 
 /** Host → plugin: the plugin configuration arrived. 0 rejects it. */
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): u32 {
   const root = dispatcher.root(rootContextId, "proxy_on_configure");
-  if (root === null) return 0;
-  return root.onConfigure(pluginConfigurationSize) ? 1 : 0;
+  return root !== null && root.onConfigure(pluginConfigurationSize) ? 1 : 0;
 }
 
 /** Host → plugin: the root's timer fired. */
@@ -48,45 +50,43 @@ export function proxy_on_foreign_function(
 
 /** Host → plugin: the stream ended, or the root is shutting down. Roots may return 0 to defer. */
 export function proxy_on_done(contextId: u32): u32 {
-  const http = dispatcher.findHttpContext(contextId);
-  if (http !== null) {
-    http.onDone();
-    return 1;
-  }
-  const stream = dispatcher.findStreamContext(contextId);
-  if (stream !== null) {
-    stream.onDone();
-    return 1;
-  }
-  if (dispatcher.isRoot(contextId)) {
-    return dispatcher.root(contextId, "proxy_on_done")!.onDone() ? 1 : 0;
+  const context = dispatcher.find(contextId);
+  if (context === null) return 1;
+  switch (context.kind) {
+    case ContextKind.Root:
+      return changetype<RootContext>(context).onDone() ? 1 : 0;
+    case ContextKind.Http:
+      changetype<HttpContext>(context).onDone();
+      break;
+    case ContextKind.Stream:
+      changetype<StreamContext>(context).onDone();
+      break;
   }
   return 1;
 }
 
 /** Host → plugin: access-log phase of a stream (never called for roots). */
 export function proxy_on_log(contextId: u32): void {
-  const http = dispatcher.findHttpContext(contextId);
-  if (http !== null) {
-    http.onLog();
-    return;
-  }
-  const stream = dispatcher.findStreamContext(contextId);
-  if (stream !== null) stream.onLog();
+  const context = dispatcher.find(contextId);
+  if (context === null) return;
+  if (context.kind == ContextKind.Http) changetype<HttpContext>(context).onLog();
+  else if (context.kind == ContextKind.Stream) changetype<StreamContext>(context).onLog();
 }
 
 /** Host → plugin: last call for a context. */
 export function proxy_on_delete(contextId: u32): void {
-  const http = dispatcher.findHttpContext(contextId);
-  if (http !== null) {
-    http.onDelete();
-  } else {
-    const stream = dispatcher.findStreamContext(contextId);
-    if (stream !== null) {
-      stream.onDelete();
-    } else if (dispatcher.isRoot(contextId)) {
-      dispatcher.root(contextId, "proxy_on_delete")!.onDelete();
-    }
+  const context = dispatcher.find(contextId);
+  if (context === null) return;
+  switch (context.kind) {
+    case ContextKind.Root:
+      changetype<RootContext>(context).onDelete();
+      break;
+    case ContextKind.Http:
+      changetype<HttpContext>(context).onDelete();
+      break;
+    case ContextKind.Stream:
+      changetype<StreamContext>(context).onDelete();
+      break;
   }
   dispatcher.remove(contextId);
 }

@@ -1,8 +1,10 @@
-// The one object that owns every context: root registrations, and the maps from host context
-// ids to root, HTTP and TCP contexts. Callback files look contexts up here; nothing else keeps
-// context state.
-import { logError, logWarn } from "../api/log";
+// The one object that owns every context: the root registrations, and one map from host
+// context ids to contexts (roots, HTTP streams, TCP connections). Callback files look contexts
+// up here; nothing else keeps context state.
+import { BaseContext, ContextKind, DeclinedContext } from "../api/base-context";
 import { HttpContext } from "../api/http-context";
+import { LogLevel } from "../abi/types";
+import { isLogEnabled, logError, logWarn } from "../api/log";
 import { RootContext } from "../api/root-context";
 import { StreamContext } from "../api/stream-context";
 import { getProperty } from "../hostcalls/properties";
@@ -17,20 +19,17 @@ class RootRegistration {
   ) {}
 }
 
-/** Owns the context maps. There is exactly one: `dispatcher`. */
+/** Owns the context map. There is exactly one: `dispatcher`. */
 export class Dispatcher {
   private registrations: RootRegistration[] = new Array<RootRegistration>();
-  private roots: Map<u32, RootContext> = new Map<u32, RootContext>();
-  private httpContexts: Map<u32, HttpContext> = new Map<u32, HttpContext>();
-  private streamContexts: Map<u32, StreamContext> = new Map<u32, StreamContext>();
-  /** Streams whose root chose not to create a context (no HTTP/TCP support). */
-  private declined: Set<u32> = new Set<u32>();
+  private contexts: Map<u32, BaseContext> = new Map<u32, BaseContext>();
 
   /** Registers (or replaces) the root factory for `rootId` ("" = any plugin_root_id). */
   register(rootId: string, factory: RootContextFactory): void {
     for (let i = 0; i < this.registrations.length; i++) {
-      if (unchecked(this.registrations[i]).rootId == rootId) {
-        unchecked(this.registrations[i]).factory = factory;
+      const registration = unchecked(this.registrations[i]);
+      if (registration.rootId == rootId) {
+        registration.factory = factory;
         return;
       }
     }
@@ -40,109 +39,84 @@ export class Dispatcher {
   /** Creates the root context `contextId`, choosing the registration by plugin_root_id. */
   createRoot(contextId: u32): void {
     const registration = this.chooseRegistration();
-    if (registration === null) return;
-    this.roots.set(contextId, registration.factory(contextId));
+    if (registration !== null) this.contexts.set(contextId, registration.factory(contextId));
   }
 
   /** Creates the HTTP or TCP context `contextId` of root `rootContextId`. */
   createStream(contextId: u32, rootContextId: u32): void {
     const root = this.root(rootContextId, "proxy_on_context_create");
     if (root === null) return;
-    const http = root.createHttpContext(contextId);
-    if (http !== null) {
-      this.httpContexts.set(contextId, http);
-      return;
-    }
-    const stream = root.createStreamContext(contextId);
-    if (stream !== null) {
-      this.streamContexts.set(contextId, stream);
-      return;
-    }
-    this.declined.add(contextId);
+    let context: BaseContext | null = root.createHttpContext(contextId);
+    if (context === null) context = root.createStreamContext(contextId);
+    if (context === null) context = new DeclinedContext(contextId);
+    this.contexts.set(contextId, context);
   }
 
-  /** The root context `contextId`, or null (logged) when unknown. */
+  /** The context `contextId`, whatever its kind, or null. */
+  find(contextId: u32): BaseContext | null {
+    return this.contexts.has(contextId) ? this.contexts.get(contextId) : null;
+  }
+
+  /** The root context `contextId`, or null (logged) when there is none. */
   root(contextId: u32, callback: string): RootContext | null {
-    if (this.roots.has(contextId)) return this.roots.get(contextId);
-    this.reportUnknown(contextId, callback);
-    return null;
+    const context = this.expect(contextId, ContextKind.Root, callback);
+    return context === null ? null : changetype<RootContext>(context);
   }
 
-  /** True when `contextId` is a root context. */
-  isRoot(contextId: u32): bool {
-    return this.roots.has(contextId);
-  }
-
-  /** The HTTP context `contextId`, or null (logged unless the root declined it) when unknown. */
+  /** The HTTP context `contextId`, or null (logged unless its root declined it). */
   httpContext(contextId: u32, callback: string): HttpContext | null {
-    if (this.httpContexts.has(contextId)) return this.httpContexts.get(contextId);
-    this.reportUnknown(contextId, callback);
-    return null;
+    const context = this.expect(contextId, ContextKind.Http, callback);
+    return context === null ? null : changetype<HttpContext>(context);
   }
 
-  /** The TCP context `contextId`, or null (logged unless the root declined it) when unknown. */
+  /** The TCP context `contextId`, or null (logged unless its root declined it). */
   streamContext(contextId: u32, callback: string): StreamContext | null {
-    if (this.streamContexts.has(contextId)) return this.streamContexts.get(contextId);
-    this.reportUnknown(contextId, callback);
-    return null;
-  }
-
-  /** The HTTP context `contextId` if there is one; no logging. */
-  findHttpContext(contextId: u32): HttpContext | null {
-    return this.httpContexts.has(contextId) ? this.httpContexts.get(contextId) : null;
-  }
-
-  /** The TCP context `contextId` if there is one; no logging. */
-  findStreamContext(contextId: u32): StreamContext | null {
-    return this.streamContexts.has(contextId) ? this.streamContexts.get(contextId) : null;
+    const context = this.expect(contextId, ContextKind.Stream, callback);
+    return context === null ? null : changetype<StreamContext>(context);
   }
 
   /** Forgets `contextId` after its onDelete. */
   remove(contextId: u32): void {
-    this.roots.delete(contextId);
-    this.httpContexts.delete(contextId);
-    this.streamContexts.delete(contextId);
-    this.declined.delete(contextId);
+    this.contexts.delete(contextId);
+  }
+
+  private expect(contextId: u32, kind: ContextKind, callback: string): BaseContext | null {
+    const context = this.find(contextId);
+    if (context !== null && context.kind == kind) return context;
+    if ((context === null || context.kind != ContextKind.Declined) && isLogEnabled(LogLevel.Warn)) {
+      logWarn("proxy-wasm-as: " + callback + " for unknown context " + contextId.toString());
+    }
+    return null;
   }
 
   private chooseRegistration(): RootRegistration | null {
     const count = this.registrations.length;
     if (count == 0) {
-      logError(
-        "proxy-wasm-as: no root context registered; call registerRootContext() at top level",
-      );
+      logError("proxy-wasm-as: no root context registered; call registerRootContext()");
       return null;
     }
     // A single catch-all registration needs no lookup (and no hostcall).
-    if (count == 1 && unchecked(this.registrations[0]).rootId.length == 0) {
-      return unchecked(this.registrations[0]);
-    }
+    const first = unchecked(this.registrations[0]);
+    if (count == 1 && first.rootId.length == 0) return first;
     const property = getProperty(["plugin_root_id"]);
     const rootId = property === null ? "" : String.UTF8.decode(property);
     let fallback: RootRegistration | null = null;
+    let known = "";
     for (let i = 0; i < count; i++) {
       const registration = unchecked(this.registrations[i]);
       if (registration.rootId == rootId) return registration;
       if (registration.rootId.length == 0) fallback = registration;
+      known += (i > 0 ? ', "' : '"') + registration.rootId + '"';
     }
     if (fallback !== null) return fallback;
-    const known = new Array<string>();
-    for (let i = 0; i < count; i++) known.push('"' + unchecked(this.registrations[i]).rootId + '"');
     logError(
       'proxy-wasm-as: no root context registered for plugin_root_id "' +
         rootId +
         '" (registered: ' +
-        known.join(", ") +
+        known +
         ")",
     );
     return null;
-  }
-
-  private reportUnknown(contextId: u32, callback: string): void {
-    if (this.declined.has(contextId)) return;
-    logWarn(
-      "proxy-wasm-as: " + callback + " for unknown context " + contextId.toString() + "; ignored",
-    );
   }
 }
 

@@ -1,0 +1,185 @@
+import { MetricStore, type MetricRecord } from "./metrics.js";
+import { SharedDataStore, SharedQueueStore } from "./shared-data.js";
+import { Plugin, type PluginOptions } from "./plugin.js";
+
+/** Options of {@link Host}. */
+export interface HostOptions {
+  /** Start time of the fake clock in epoch milliseconds (default: `Date.now()` at construction). */
+  now?: number;
+}
+
+/** A snapshot of one metric, as returned by {@link Host.metrics}. */
+export interface MetricSnapshot {
+  type: "counter" | "gauge" | "histogram";
+  /** Counter / gauge value (u64 as a number; use {@link Host.metricBigInt} for exact values). */
+  value: number;
+  /** Histogram samples. */
+  samples: number[];
+}
+
+/** Something the clock can fire (a tick, an HTTP-call timeout). @internal */
+export interface TimerEvent {
+  /** Due time in ns of the fake clock. */
+  due: bigint;
+  /** Insertion sequence (ties fire in insertion order). */
+  seq: number;
+  fire(): void;
+  cancelled: boolean;
+}
+
+/**
+ * One emulated Envoy process: owns everything process-wide (shared data and its CAS counter,
+ * shared queues and their tokens, the stat store, the fake clock). There is no module-level
+ * mutable state, so several Host objects can run side by side in one Node process.
+ */
+export class Host {
+  /** Process-wide shared data. */
+  readonly sharedData = new SharedDataStore();
+  /** Process-wide shared queues. */
+  readonly sharedQueues = new SharedQueueStore();
+  /** Process-wide stats. */
+  readonly metricStore = new MetricStore();
+  /** Plugins loaded into this host (in load order). */
+  readonly plugins: Plugin[] = [];
+
+  private clockNs: bigint;
+  private readonly monotonicBase: bigint;
+  private timers: TimerEvent[] = [];
+  private timerSeq = 0;
+  private depth = 0;
+  private draining = false;
+  private deferred: (() => void)[] = [];
+  private connectionIds = 0;
+
+  constructor(options: HostOptions = {}) {
+    this.clockNs = BigInt(Math.round(options.now ?? Date.now())) * 1_000_000n;
+    this.monotonicBase = this.clockNs;
+  }
+
+  /** Current time of the fake clock in epoch milliseconds. */
+  get now(): number {
+    return Number(this.clockNs / 1_000_000n);
+  }
+
+  /** Current time of the fake clock in epoch nanoseconds (what `proxy_get_current_time_nanoseconds` writes). */
+  get nowNanos(): bigint {
+    return this.clockNs;
+  }
+
+  /** Monotonic clock in ns (WASI clock id 1): time advanced since the Host was created. */
+  get monotonicNanos(): bigint {
+    return this.clockNs - this.monotonicBase;
+  }
+
+  /**
+   * Advances the fake clock by `ms` milliseconds, firing due timers in time order: ticks
+   * (`proxy_on_tick`, re-armed one period after each tick) and HTTP-call timeouts.
+   * Throws the first {@link PluginTrapError} a plugin raises.
+   */
+  advanceTime(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError("advanceTime: ms must be >= 0");
+    const target = this.clockNs + BigInt(Math.round(ms * 1_000_000));
+    for (;;) {
+      this.timers = this.timers.filter((t) => !t.cancelled);
+      let next: TimerEvent | null = null;
+      for (const t of this.timers) {
+        if (
+          t.due <= target &&
+          (next === null || t.due < next.due || (t.due === next.due && t.seq < next.seq))
+        )
+          next = t;
+      }
+      if (next === null) break;
+      if (next.due > this.clockNs) this.clockNs = next.due;
+      next.cancelled = true;
+      const ev = next;
+      this.dispatch(() => ev.fire());
+    }
+    this.clockNs = target;
+  }
+
+  /**
+   * Loads, starts and configures a plugin (reference §1.3): compile, detect the ABI version,
+   * link, instantiate, `_initialize`/`_start`, `proxy_on_context_create(1, 0)`,
+   * `proxy_on_vm_start`, `proxy_on_configure`. Throws {@link PluginLoadError} on failure.
+   */
+  loadPlugin(options: PluginOptions): Plugin {
+    const plugin = this.dispatch(() => new Plugin(this, options));
+    this.plugins.push(plugin);
+    return plugin;
+  }
+
+  /** Metrics by name (the hidden `wasmcustom.` prefix omitted). */
+  get metrics(): Record<string, MetricSnapshot> {
+    const out: Record<string, MetricSnapshot> = {};
+    for (const r of this.metricStore.all()) out[r.name] = snapshot(r);
+    return out;
+  }
+
+  /** Exact u64 value of a counter or gauge, or null if no such metric. */
+  metricBigInt(name: string): bigint | null {
+    return this.metricStore.find(name)?.value ?? null;
+  }
+
+  /** @internal Next connection id (Envoy connection ids are process-wide). */
+  nextConnectionId(): number {
+    return ++this.connectionIds;
+  }
+
+  /** @internal Schedules a timer on the fake clock. */
+  schedule(dueNs: bigint, fire: () => void): TimerEvent {
+    const ev: TimerEvent = { due: dueNs, seq: this.timerSeq++, fire, cancelled: false };
+    this.timers.push(ev);
+    return ev;
+  }
+
+  /**
+   * @internal Runs `fn` as one host event. Actions deferred with {@link defer} (work Envoy
+   * does "after the current VM call returns") run when the outermost event finishes.
+   */
+  dispatch<T>(fn: () => T): T {
+    this.depth++;
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.depth--;
+      if (this.depth === 0 && !this.draining) this.deferred = [];
+      throw e;
+    }
+    this.depth--;
+    if (this.depth === 0) this.drain();
+    return result;
+  }
+
+  /** @internal Queues an after-VM-call action. */
+  defer(action: () => void): void {
+    this.deferred.push(action);
+    if (this.depth === 0) this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.deferred.length > 0) {
+        const action = this.deferred.shift()!;
+        this.depth++;
+        try {
+          action();
+        } finally {
+          this.depth--;
+        }
+      }
+    } catch (e) {
+      this.deferred = [];
+      throw e;
+    } finally {
+      this.draining = false;
+    }
+  }
+}
+
+function snapshot(r: MetricRecord): MetricSnapshot {
+  return { type: r.type, value: Number(r.value), samples: r.samples.map(Number) };
+}

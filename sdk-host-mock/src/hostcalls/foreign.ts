@@ -1,0 +1,126 @@
+/** `proxy_call_foreign_function` and Envoy's built-in foreign functions (reference §3.10). */
+import { deflateSync, inflateSync } from "node:zlib";
+import { WasmResult } from "../abi.js";
+import type { ContextRef } from "../context.js";
+import { utf8 } from "../memory.js";
+import type { HostcallDef } from "./types.js";
+import { proxy } from "./types.js";
+
+/** What a foreign function returns: bytes (result Ok) or an explicit result code and data. */
+export type ForeignFunctionResult = Uint8Array | { result: number; data?: Uint8Array };
+
+/** A foreign function implementation; `contextId` is the calling (effective) context. */
+export type ForeignFunction = (
+  args: Uint8Array,
+  info: { contextId: number },
+) => ForeignFunctionResult;
+
+/** Minimal proto3 reader: field number → last value (varint as number, LEN as bytes). */
+function readProto(bytes: Uint8Array): Map<number, number | Uint8Array> | null {
+  const out = new Map<number, number | Uint8Array>();
+  let pos = 0;
+  const varint = (): number | null => {
+    let v = 0;
+    let shift = 0;
+    while (pos < bytes.length) {
+      const b = bytes[pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return v;
+      shift += 7;
+    }
+    return null;
+  };
+  while (pos < bytes.length) {
+    const tag = varint();
+    if (tag === null) return null;
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (wire === 0) {
+      const v = varint();
+      if (v === null) return null;
+      out.set(field, v);
+    } else if (wire === 2) {
+      const len = varint();
+      if (len === null || pos + len > bytes.length) return null;
+      out.set(field, bytes.slice(pos, pos + len));
+      pos += len;
+    } else return null;
+  }
+  return out;
+}
+
+/** Envoy's built-in foreign functions as far as the mock models them. */
+function builtin(name: string, ctx: ContextRef, args: Uint8Array): ForeignFunctionResult | null {
+  switch (name) {
+    case "compress":
+      return new Uint8Array(deflateSync(args));
+    case "uncompress":
+      try {
+        return new Uint8Array(inflateSync(args));
+      } catch {
+        return { result: WasmResult.SerializationFailure };
+      }
+    case "clear_route_cache":
+      if (ctx.http) ctx.http.routeCacheCleared++;
+      return { result: WasmResult.Ok };
+    case "declare_property": {
+      const f = readProto(args);
+      const n = f?.get(1);
+      if (!f || !(n instanceof Uint8Array)) return { result: WasmResult.BadArgument };
+      const propName = utf8(n);
+      const decls = ctx.plugin.declaredProperties;
+      if (decls.has(propName)) return { result: WasmResult.BadArgument };
+      decls.set(propName, { readonly: f.get(2) === 1 });
+      return { result: WasmResult.Ok };
+    }
+    case "set_envoy_filter_state": {
+      const f = readProto(args);
+      const path = f?.get(1);
+      const value = f?.get(2);
+      if (!f || !(path instanceof Uint8Array)) return { result: WasmResult.BadArgument };
+      const stream = ctx.http ?? ctx.tcp;
+      if (!stream) return { result: WasmResult.NotFound };
+      stream.filterState.set(utf8(path), value instanceof Uint8Array ? value : new Uint8Array(0));
+      return { result: WasmResult.Ok };
+    }
+    default:
+      return null;
+  }
+}
+
+export const FOREIGN_HOSTCALLS: HostcallDef[] = [
+  proxy(
+    "proxy_call_foreign_function",
+    6,
+    (vm) =>
+      (
+        namePtr: number,
+        nameLen: number,
+        argsPtr: number,
+        argsLen: number,
+        outPtrPtr: number,
+        outLenPtr: number,
+      ) => {
+        const name = vm.memory.readString(namePtr, nameLen);
+        const args = vm.memory.read(argsPtr, argsLen);
+        if (name === null || args === null) return WasmResult.InvalidMemoryAccess;
+        const ctx = vm.current();
+        const user = vm.plugin.foreignFunctions[name];
+        const res = user ? user(args, { contextId: ctx.id }) : builtin(name, ctx, args);
+        if (res === null) return WasmResult.NotFound;
+        const result = res instanceof Uint8Array ? WasmResult.Ok : res.result;
+        const data = res instanceof Uint8Array ? res : (res.data ?? new Uint8Array(0));
+        let pointer = 0;
+        if (data.length > 0 && outPtrPtr !== 0) {
+          pointer = vm.allocate(data.length);
+          if (pointer === 0 || !vm.memory.write(pointer, data))
+            return WasmResult.InvalidMemoryAccess;
+        }
+        if (outPtrPtr !== 0 && !vm.memory.writeU32(outPtrPtr, pointer))
+          return WasmResult.InvalidMemoryAccess;
+        if (outLenPtr !== 0 && !vm.memory.writeU32(outLenPtr, data.length))
+          return WasmResult.InvalidMemoryAccess;
+        return result;
+      },
+  ),
+];

@@ -1,0 +1,116 @@
+/** Header-map hostcalls (reference §3.4). */
+import { WasmResult } from "../abi.js";
+import type { ContextRef } from "../context.js";
+import type { HeaderMap } from "../header-map.js";
+import { decodePairs, encodePairs } from "../pairs.js";
+import type { HostcallDef } from "./types.js";
+import { proxy } from "./types.js";
+
+/** Envoy `getConstMap`: the readable map of that type, or null. @internal */
+export function getConstMap(ctx: ContextRef, type: number): HeaderMap | null {
+  if (type <= 3) return ctx.http ? ctx.http.constMap(type) : null;
+  const p = ctx.plugin;
+  switch (type) {
+    case 4:
+      return p.grpcInitialMetadata;
+    case 5:
+      return p.grpcTrailingMetadata;
+    case 6:
+      return p.callResponse ? p.callResponse.headers : null;
+    case 7:
+      return p.callResponse ? p.callResponse.trailers : null;
+    default:
+      return null;
+  }
+}
+
+/** Envoy `getMap`: the mutable map of that type, or null (types 4–7 are never mutable). @internal */
+export function getMutableMap(ctx: ContextRef, type: number): HeaderMap | null {
+  if (type <= 3 && ctx.http) return ctx.http.mutableMap(type);
+  return null;
+}
+
+export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
+  proxy(
+    "proxy_get_header_map_value",
+    5,
+    (vm) => (type: number, keyPtr: number, keyLen: number, ptrPtr: number, lenPtr: number) => {
+      if (type >>> 0 > 7) return WasmResult.BadArgument;
+      const ctx = vm.current();
+      const key = vm.memory.readString(keyPtr, keyLen);
+      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const map = getConstMap(ctx, type);
+      if (!map) return ctx.http?.inLogPhase ? WasmResult.NotFound : WasmResult.BadArgument;
+      const value = map.get(key);
+      if (value === null) {
+        if (vm.abiVersion === "0.1.0") return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
+        return WasmResult.NotFound;
+      }
+      return vm.memory.copyOut(new TextEncoder().encode(value), ptrPtr, lenPtr);
+    },
+  ),
+  proxy("proxy_get_header_map_pairs", 3, (vm) => (type: number, ptrPtr: number, lenPtr: number) => {
+    if (type >>> 0 > 7) return WasmResult.BadArgument;
+    const map = getConstMap(vm.current(), type);
+    if (!map || map.size === 0) return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
+    return vm.memory.copyOut(encodePairs(map.toList()), ptrPtr, lenPtr);
+  }),
+  proxy("proxy_set_header_map_pairs", 3, (vm) => (type: number, ptr: number, len: number) => {
+    if (type >>> 0 > 7) return WasmResult.BadArgument;
+    const data = vm.memory.read(ptr, len);
+    if (data === null) return WasmResult.InvalidMemoryAccess;
+    const map = getMutableMap(vm.current(), type);
+    if (!map) return WasmResult.BadArgument;
+    map.setAll(decodePairs(data));
+    return WasmResult.Ok;
+  }),
+  proxy("proxy_get_header_map_size", 2, (vm) => (type: number, sizePtr: number) => {
+    if (type >>> 0 > 7) return WasmResult.BadArgument;
+    const map = getMutableMap(vm.current(), type);
+    if (!map) return WasmResult.BadArgument;
+    return vm.memory.writeU32(sizePtr, map.byteSize())
+      ? WasmResult.Ok
+      : WasmResult.InvalidMemoryAccess;
+  }),
+  proxy(
+    "proxy_add_header_map_value",
+    5,
+    (vm) => (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) => {
+      if (type >>> 0 > 7) return WasmResult.BadArgument;
+      const key = vm.memory.readString(keyPtr, keyLen);
+      const value = vm.memory.readString(valPtr, valLen);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      const map = getMutableMap(vm.current(), type);
+      if (!map) return WasmResult.BadArgument;
+      map.add(key, value);
+      return WasmResult.Ok;
+    },
+  ),
+  proxy(
+    "proxy_replace_header_map_value",
+    5,
+    (vm) => (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) => {
+      if (type >>> 0 > 7) return WasmResult.BadArgument;
+      const key = vm.memory.readString(keyPtr, keyLen);
+      const value = vm.memory.readString(valPtr, valLen);
+      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+      const map = getMutableMap(vm.current(), type);
+      if (!map) return WasmResult.BadArgument;
+      map.replace(key, value);
+      return WasmResult.Ok;
+    },
+  ),
+  proxy(
+    "proxy_remove_header_map_value",
+    3,
+    (vm) => (type: number, keyPtr: number, keyLen: number) => {
+      if (type >>> 0 > 7) return WasmResult.BadArgument;
+      const key = vm.memory.readString(keyPtr, keyLen);
+      if (key === null) return WasmResult.InvalidMemoryAccess;
+      const map = getMutableMap(vm.current(), type);
+      if (!map) return WasmResult.BadArgument;
+      map.remove(key);
+      return WasmResult.Ok;
+    },
+  ),
+];

@@ -1,0 +1,61 @@
+/**
+ * proxy-wasm-as host mock: runs a compiled Proxy-Wasm plugin in Node.js the way Envoy
+ * (proxy-wasm-cpp-host) would. Start with {@link Host}.
+ *
+ * @example
+ * const host = new Host();
+ * const plugin = host.loadPlugin({ wasm: "build/plugin.wasm", configuration: '{"a":1}' });
+ * const s = plugin.newHttpStream();
+ * s.sendRequestHeaders([[":method", "GET"], [":path", "/"], [":authority", "x"]], { endOfStream: true });
+ * s.complete();
+ */
+export { Host, type HostOptions, type MetricSnapshot } from "./host.js";
+export { Plugin, type PluginOptions, type LogRecord } from "./plugin.js";
+export {
+  HttpStream,
+  type StreamOptions,
+  type SendOptions,
+  type LocalResponse,
+} from "./http-stream.js";
+export { TcpStream } from "./tcp-stream.js";
+export type { HttpCallRecord, HttpCallResponse, GrpcCallRecord } from "./callouts.js";
+export { PluginLoadError, PluginTrapError, type SourceLocation, type WasmFrame } from "./errors.js";
+export type { TraceEntry, TraceCall, TraceHostcall, ExtraImports } from "./vm.js";
+export type { ForeignFunction, ForeignFunctionResult } from "./hostcalls/foreign.js";
+export type { HeaderList, HeadersInput } from "./header-map.js";
+export { HeaderMap } from "./header-map.js";
+export {
+  TypedProperty,
+  uint,
+  int,
+  double,
+  duration,
+  timestamp,
+  serializeProperty,
+  type PropertyValue,
+  type PropertiesInput,
+} from "./properties.js";
+export { encodePairs, decodePairs, PAIRS_MAX_BYTES, PAIRS_MAX_COUNT } from "./pairs.js";
+export {
+  WasmResult,
+  LogLevel,
+  MapType,
+  BufferType,
+  StreamType,
+  PeerType,
+  MetricType,
+  FilterStatus,
+  FilterHeadersStatus,
+  FilterDataStatus,
+  FilterTrailersStatus,
+  GrpcStatus,
+  FailState,
+  wasmResultName,
+  type AbiVersion,
+  type LogLevelName,
+  type HeadersStatusName,
+  type DataStatusName,
+  type TrailersStatusName,
+  type NetworkStatusName,
+  type NotDeliveredStatus,
+} from "./abi.js";

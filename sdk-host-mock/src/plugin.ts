@@ -1,0 +1,615 @@
+/**
+ * A configured plugin: one VM with one root context (reference §1.3 step 5, §6.1, §6.9).
+ */
+import { readFileSync } from "node:fs";
+import {
+  FailState,
+  LOG_LEVEL_NAMES,
+  WasmResult,
+  type AbiVersion,
+  type LogLevelName,
+} from "./abi.js";
+import type { GrpcCallRecord, HttpCallRecord, HttpCallResponse } from "./callouts.js";
+import type { ContextRef } from "./context.js";
+import { PluginLoadError, PluginTrapError } from "./errors.js";
+import { HeaderMap, headerListFrom, type HeaderList, type HeadersInput } from "./header-map.js";
+import type { Host, TimerEvent } from "./host.js";
+import type { ForeignFunction } from "./hostcalls/foreign.js";
+import { HttpStream, type StreamOptions } from "./http-stream.js";
+import { toBytes } from "./memory.js";
+import { PropertyTree, type PropertiesInput, type PropertyValue } from "./properties.js";
+import { TcpStream } from "./tcp-stream.js";
+import { Vm, type ExtraImports, type TraceEntry } from "./vm.js";
+
+/** Options of {@link Host.loadPlugin}. */
+export interface PluginOptions {
+  /** Path to the `.wasm` file, or its bytes. */
+  wasm: string | Uint8Array;
+  /** `plugin_name` (default `"plugin"`). */
+  name?: string;
+  /** `plugin_root_id` (default `""`). */
+  rootId?: string;
+  /** `plugin_vm_id`; also the shared-data / queue namespace (default `""`). */
+  vmId?: string;
+  /** Plugin configuration (buffer 7, `proxy_on_configure` size); default empty. */
+  configuration?: string | Uint8Array;
+  /** VM configuration (buffer 6, `proxy_on_vm_start` size); default empty. */
+  vmConfiguration?: string | Uint8Array;
+  /** Properties by dotted path (encoded per reference §5.3), visible to every stream. */
+  properties?: PropertiesInput;
+  /** WASI environment variables (only these are visible, like Envoy's `environment_variables`). */
+  environment?: Record<string, string>;
+  /** What `proxy_get_log_level` returns; logs below it are not recorded (default `"info"`). */
+  logLevel?: LogLevelName | "off";
+  /** Envoy `allow_on_headers_stop_iteration`: header callback 1 stays StopIteration (§6.3). */
+  allowOnHeadersStopIteration?: boolean;
+  /** Legacy `fail_open`: after a trap, streams bypass the plugin instead of getting a 503. */
+  failOpen?: boolean;
+  /** Known upstream clusters; when given, `http_call`/`grpc_*` to any other name fail (§3.6). */
+  clusters?: string[];
+  /** Record {@link Plugin.trace} (default false). */
+  trace?: boolean;
+  /** Foreign functions for `proxy_call_foreign_function`, in addition to Envoy's built-ins. */
+  foreignFunctions?: Record<string, ForeignFunction>;
+  /**
+   * Extra import modules for test harnesses (not something Envoy offers). Imports not listed
+   * here must be satisfied by the host's hostcall set, else loading fails as in Envoy.
+   */
+  imports?: ExtraImports;
+  /** Test-harness hook called with the raw instance exports right after instantiation, before `_start`. */
+  onInstance?: (exports: Record<string, unknown>) => void;
+}
+
+/** One log record of the plugin. */
+export interface LogRecord {
+  level: LogLevelName;
+  message: string;
+  /** Context the log was written for (0 = VM context during start). */
+  contextId: number;
+  /** Set when the record came from WASI `fd_write` (stdout → info, stderr → error). */
+  via?: "fd_write";
+}
+
+/** A plugin loaded into a {@link Host}; also its root context. */
+export class Plugin implements ContextRef {
+  /** @internal */ readonly kind = "root" as const;
+  /** @internal */ readonly http = null;
+  /** @internal */ readonly tcp = null;
+  /** @internal */ readonly plugin: Plugin = this;
+  /** @internal */ readonly vm: Vm;
+  /** Root context id (1 for the first plugin of a VM). */
+  readonly id: number;
+  /** `plugin_name`. */
+  readonly name: string;
+  /** `plugin_root_id`. */
+  readonly rootId: string;
+  /** `plugin_vm_id`. */
+  readonly vmId: string;
+  /** @internal */ readonly configuration: Uint8Array;
+  /** @internal */ readonly vmConfiguration: Uint8Array;
+  /** @internal */ readonly properties: PropertyTree;
+  /** @internal */ readonly environment: Record<string, string>;
+  /** Level returned by `proxy_get_log_level` (0 trace … 5 critical, 6 off). */
+  readonly logLevel: number;
+  /** Whether header StopIteration is passed through (§6.3). */
+  readonly allowOnHeadersStopIteration: boolean;
+  /** Fail-open instead of fail-closed after a trap (§6.15). */
+  readonly failOpen: boolean;
+  /** Everything the plugin logged at or above {@link logLevel}. */
+  readonly logs: LogRecord[] = [];
+  /** HTTP callouts in dispatch order. */
+  readonly httpCalls: HttpCallRecord[] = [];
+  /** gRPC calls and streams in dispatch order. */
+  readonly grpcCalls: GrpcCallRecord[] = [];
+  /** Current tick period in ms (0 = none). */
+  tickPeriodMs = 0;
+  /** Last `proc_exit` code, if the plugin called it (execution continues, as in Envoy). */
+  procExitCode: number | null = null;
+  /** Root context state: `"active"`, `"done-pending"` (on_done returned 0), `"deleted"`. */
+  state: "active" | "done-pending" | "deleted" = "active";
+
+  /** @internal */ configurationReadable = false;
+  /** @internal */ status = { code: 0, message: "" };
+  /** @internal */ callResponse: {
+    headers: HeaderMap;
+    body: Uint8Array;
+    trailers: HeaderMap;
+  } | null = null;
+  /** @internal */ grpcReceiveBuffer: Uint8Array | null = null;
+  /** @internal */ grpcInitialMetadata: HeaderMap | null = null;
+  /** @internal */ grpcTrailingMetadata: HeaderMap | null = null;
+  /** @internal */ callData: Uint8Array | null = null;
+  /** @internal */ readonly declaredProperties = new Map<string, { readonly: boolean }>();
+  /** @internal */ readonly foreignFunctions: Record<string, ForeignFunction>;
+  private readonly clusters: Set<string> | null;
+  private tickTimer: TimerEvent | null = null;
+
+  /** @internal Use {@link Host.loadPlugin}. */
+  constructor(
+    readonly host: Host,
+    options: PluginOptions,
+  ) {
+    this.name = options.name ?? "plugin";
+    this.rootId = options.rootId ?? "";
+    this.vmId = options.vmId ?? "";
+    this.configuration = toBytes(options.configuration ?? "");
+    this.vmConfiguration = toBytes(options.vmConfiguration ?? "");
+    this.properties = new PropertyTree(options.properties ?? {});
+    this.environment = { ...(options.environment ?? {}) };
+    const level = options.logLevel ?? "info";
+    this.logLevel = level === "off" ? 6 : LOG_LEVEL_NAMES.indexOf(level);
+    if (this.logLevel < 0) throw new TypeError(`unknown log level ${String(level)}`);
+    this.allowOnHeadersStopIteration = options.allowOnHeadersStopIteration ?? false;
+    this.failOpen = options.failOpen ?? false;
+    this.clusters = options.clusters ? new Set(options.clusters) : null;
+    this.foreignFunctions = { ...(options.foreignFunctions ?? {}) };
+    const bytes =
+      typeof options.wasm === "string" ? new Uint8Array(readFileSync(options.wasm)) : options.wasm;
+
+    try {
+      this.vm = new Vm(this, bytes, {
+        trace: options.trace ?? false,
+        extraImports: options.imports,
+      });
+      options.onInstance?.(this.vm.instance.exports);
+      try {
+        this.vm.startVm();
+      } catch (e) {
+        if (e instanceof PluginTrapError) {
+          throw new PluginLoadError(
+            `Failed to initialize Wasm code: ${e.message}`,
+            FailState.UnableToInitializeCode,
+            {
+              trap: e,
+              cause: e,
+            },
+          );
+        }
+        throw e;
+      }
+      this.id = this.vm.allocContextId();
+      this.vm.addContext(this);
+      const fail = (what: string, state: FailState, e: unknown): never => {
+        if (e instanceof PluginTrapError) {
+          throw new PluginLoadError(
+            `Wasm plugin ${this.name} failed to ${what}: ${e.message}`,
+            state,
+            { trap: e, cause: e },
+          );
+        }
+        throw e;
+      };
+      try {
+        this.configurationReadable = true;
+        this.vm.call("proxy_on_context_create", this, [this.id, 0]);
+      } catch (e) {
+        fail("start", FailState.StartFailed, e);
+      } finally {
+        this.configurationReadable = false;
+      }
+      let ok: number | null | undefined;
+      try {
+        ok = this.vm.call("proxy_on_vm_start", this, [this.id, this.vmConfiguration.length]);
+      } catch (e) {
+        fail("start", FailState.StartFailed, e);
+      }
+      if (ok === 0) {
+        throw new PluginLoadError(
+          `Wasm plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
+          FailState.StartFailed,
+        );
+      }
+      try {
+        this.configurationReadable = true;
+        ok = this.vm.call("proxy_on_configure", this, [this.id, this.configuration.length]);
+      } catch (e) {
+        fail("configure", FailState.ConfigureFailed, e);
+      } finally {
+        this.configurationReadable = false;
+      }
+      if (ok === 0) {
+        throw new PluginLoadError(
+          `Wasm plugin ${this.name} failed to configure: proxy_on_configure returned false`,
+          FailState.ConfigureFailed,
+        );
+      }
+    } catch (e) {
+      if (e instanceof PluginLoadError) e.logs = [...this.logs];
+      throw e;
+    }
+  }
+
+  /** Root context id. */
+  get rootContextId(): number {
+    return this.id;
+  }
+
+  /** ABI version detected from the module's marker export. */
+  get abiVersion(): AbiVersion {
+    return this.vm.abiVersion;
+  }
+
+  /** True once the VM trapped (permanently failed, §6.15). */
+  get failed(): boolean {
+    return this.vm.failed;
+  }
+
+  /** The trap that failed the VM, or null. */
+  get failure(): PluginTrapError | null {
+    return this.vm.failure;
+  }
+
+  /** Ordered host→plugin calls and plugin→host hostcalls (empty unless `trace: true`). */
+  get trace(): readonly TraceEntry[] {
+    return this.vm.trace ?? [];
+  }
+
+  /** Number of calls per hostcall name (`proxy_*`, `env.*`, `wasi_*.*`). */
+  get hostcallCounts(): Readonly<Record<string, number>> {
+    return this.vm.hostcallCounts;
+  }
+
+  /**
+   * The module instance's raw exports (memory, allocator, callbacks). Meant for test harnesses;
+   * calling callbacks directly bypasses the host's bookkeeping.
+   */
+  get instanceExports(): Record<string, unknown> {
+    return this.vm.instance.exports;
+  }
+
+  /** Messages logged at exactly this level. */
+  logMessages(level: LogLevelName): string[] {
+    return this.logs.filter((l) => l.level === level).map((l) => l.message);
+  }
+
+  /** Clears {@link logs} and {@link trace}. */
+  clearLogs(): void {
+    this.logs.length = 0;
+    if (this.vm.trace) this.vm.trace.length = 0;
+  }
+
+  /** Value of a metric defined by any plugin of this host (counter/gauge value, histogram sample count), or null. */
+  metric(name: string): number | null {
+    const r = this.host.metricStore.find(name);
+    if (!r) return null;
+    return r.type === "histogram" ? r.samples.length : Number(r.value);
+  }
+
+  /** Shared data of this plugin's vm_id namespace, as UTF-8 text with CAS values. */
+  get sharedData(): Record<string, { value: string; cas: number }> {
+    const out: Record<string, { value: string; cas: number }> = {};
+    for (const [k, e] of this.host.sharedData.entries(this.vmId)) {
+      out[k] = { value: new TextDecoder().decode(e.value), cas: e.cas };
+    }
+    return out;
+  }
+
+  /** Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily. */
+  newHttpStream(options: StreamOptions = {}): HttpStream {
+    return new HttpStream(this, options);
+  }
+
+  /** Creates a TCP connection context. */
+  newTcpStream(options: StreamOptions = {}): TcpStream {
+    return new TcpStream(this, options);
+  }
+
+  /** Calls `proxy_on_tick(root)` now (independent of the timer). */
+  tick(): void {
+    this.host.dispatch(() => {
+      if (this.vm.failed || this.state === "deleted") return;
+      this.vm.call("proxy_on_tick", this, [this.id]);
+    });
+  }
+
+  /**
+   * Root shutdown (§6.1): `proxy_on_done(root)`; non-zero → `proxy_on_delete(root)`; zero →
+   * the root stays alive (`state` = "done-pending") until the plugin calls `proxy_done()`.
+   */
+  shutdown(): void {
+    this.host.dispatch(() => {
+      if (this.state !== "active") return;
+      this.cancelTimer();
+      if (this.vm.failed) {
+        this.state = "deleted";
+        this.afterDelete();
+        return;
+      }
+      const r = this.vm.call("proxy_on_done", this, [this.id]);
+      if (r === 0) {
+        this.state = "done-pending";
+        return;
+      }
+      this.deleteRoot();
+    });
+  }
+
+  /**
+   * Delivers a response to an HTTP callout (§6.7): `proxy_on_http_call_response(root, token,
+   * headers, body_size, trailers)`; headers/body/trailers are readable only during the callback.
+   */
+  respondToHttpCall(call: number | HttpCallRecord, response: HttpCallResponse = {}): void {
+    const rec = this.findHttpCall(call);
+    const headers = new HeaderMap("response-headers");
+    const list = response.headers ? headerListFrom(response.headers) : [];
+    if (!list.some(([k]) => k === ":status"))
+      headers.add(":status", String(response.status ?? 200));
+    for (const [k, v] of list) headers.add(k, v);
+    const trailers = new HeaderMap(
+      "response-trailers",
+      response.trailers ? headerListFrom(response.trailers) : [],
+    );
+    this.host.dispatch(() =>
+      this.deliverHttpCall(rec, { headers, body: toBytes(response.body ?? ""), trailers }),
+    );
+  }
+
+  /** Delivers an HTTP-callout failure (reset): callback with zeros, `get_status` → (11, "reset"). */
+  failHttpCall(call: number | HttpCallRecord): void {
+    const rec = this.findHttpCall(call);
+    this.host.dispatch(() => this.deliverHttpCall(rec, null));
+  }
+
+  /**
+   * Answers a unary gRPC call: `message` → `proxy_on_grpc_receive`; a non-zero `status` →
+   * `proxy_on_grpc_close(root, token, status)` with `statusMessage` via `proxy_get_status`.
+   */
+  respondToGrpcCall(
+    token: number,
+    response: { message?: string | Uint8Array; status?: number; statusMessage?: string },
+  ): void {
+    const rec = this.grpcCall(token);
+    if (!rec || rec.kind !== "call") throw new Error(`no gRPC call with token ${token}`);
+    this.host.dispatch(() => {
+      if (rec.done) return;
+      rec.done = true;
+      if ((response.status ?? 0) !== 0)
+        this.grpcClose(rec, response.status!, response.statusMessage ?? "");
+      else this.grpcReceive(rec, toBytes(response.message ?? ""));
+    });
+  }
+
+  /** Delivers gRPC stream events in order: initial metadata, a message, or the remote close. */
+  sendGrpcStreamEvent(
+    token: number,
+    event:
+      | { initialMetadata: HeadersInput }
+      | { message: string | Uint8Array }
+      | { trailingMetadata: HeadersInput }
+      | { close: { status: number; message?: string } },
+  ): void {
+    const rec = this.grpcCall(token);
+    if (!rec || rec.kind !== "stream") throw new Error(`no gRPC stream with token ${token}`);
+    this.host.dispatch(() => {
+      if (rec.done || this.vm.failed || this.state === "deleted") return;
+      if ("initialMetadata" in event) {
+        const md = new HeaderMap("other", headerListFrom(event.initialMetadata));
+        this.grpcInitialMetadata = md;
+        try {
+          this.vm.call("proxy_on_grpc_receive_initial_metadata", this, [this.id, token, md.size]);
+        } finally {
+          this.grpcInitialMetadata = null;
+        }
+      } else if ("message" in event) {
+        this.grpcReceive(rec, toBytes(event.message));
+      } else if ("trailingMetadata" in event) {
+        const md = new HeaderMap("other", headerListFrom(event.trailingMetadata));
+        this.grpcTrailingMetadata = md;
+        try {
+          this.vm.call("proxy_on_grpc_receive_trailing_metadata", this, [this.id, token, md.size]);
+        } finally {
+          this.grpcTrailingMetadata = null;
+        }
+      } else {
+        rec.done = true;
+        this.grpcClose(rec, event.close.status, event.close.message ?? "");
+      }
+    });
+  }
+
+  /**
+   * Host-initiated foreign function (0.2.x): stages `args` as buffer 8 and calls
+   * `proxy_on_foreign_function(root, functionId, args.length)`.
+   */
+  callForeignFunction(functionId: number, args: string | Uint8Array): void {
+    this.host.dispatch(() => {
+      if (this.vm.failed || this.state === "deleted") return;
+      this.callData = toBytes(args);
+      try {
+        this.vm.call("proxy_on_foreign_function", this, [
+          this.id,
+          functionId,
+          this.callData.length,
+        ]);
+      } finally {
+        this.callData = null;
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ internal (hostcalls)
+
+  /** @internal Records a log record if at or above the configured level. */
+  log(level: number, message: string, contextId: number, via?: "fd_write"): void {
+    if (level < this.logLevel) return;
+    const rec: LogRecord = { level: LOG_LEVEL_NAMES[level], message, contextId };
+    if (via) rec.via = via;
+    this.logs.push(rec);
+  }
+
+  /** @internal */
+  hasCluster(name: string): boolean {
+    return this.clusters === null || this.clusters.has(name);
+  }
+
+  /** @internal */
+  registerHttpCall(rec: HttpCallRecord): void {
+    this.httpCalls.push(rec);
+    if (rec.timeoutMs > 0) {
+      rec.timer = this.host.schedule(
+        this.host.nowNanos + BigInt(rec.timeoutMs) * 1_000_000n,
+        () => {
+          rec.timer = null;
+          if (rec.answered) return;
+          const headers = new HeaderMap("response-headers", [
+            [":status", "504"],
+            ["content-length", "24"],
+            ["content-type", "text/plain"],
+          ]);
+          this.deliverHttpCall(rec, {
+            headers,
+            body: toBytes("upstream request timeout"),
+            trailers: new HeaderMap("response-trailers"),
+          });
+        },
+      );
+    }
+  }
+
+  /** @internal */
+  registerGrpcCall(rec: GrpcCallRecord): void {
+    this.grpcCalls.push(rec);
+  }
+
+  /** @internal */
+  grpcCall(token: number): GrpcCallRecord | null {
+    return this.grpcCalls.find((c) => c.token === token) ?? null;
+  }
+
+  /** @internal Property names every context has. */
+  deriveProperty(segments: string[]): PropertyValue | undefined {
+    if (segments.length !== 1) return undefined;
+    switch (segments[0]) {
+      case "plugin_name":
+        return this.name;
+      case "plugin_root_id":
+        return this.rootId;
+      case "plugin_vm_id":
+        return this.vmId;
+      default:
+        return undefined;
+    }
+  }
+
+  /** @internal `proxy_set_tick_period_milliseconds`: (re)starts the root's timer. */
+  setTickPeriod(ms: number): void {
+    this.tickPeriodMs = ms;
+    this.cancelTimer();
+    if (ms > 0) this.armTimer();
+  }
+
+  /** @internal Queue notification target. */
+  queueReady(token: number): void {
+    if (this.vm.failed || this.state === "deleted") return;
+    this.vm.call("proxy_on_queue_ready", this, [this.id, token]);
+  }
+
+  /** @internal `proxy_done()` from the root context. */
+  doneFromPlugin(): WasmResult {
+    if (this.state !== "done-pending") return WasmResult.NotFound;
+    this.state = "deleted";
+    this.host.defer(() => this.deleteRoot());
+    return WasmResult.Ok;
+  }
+
+  /** @internal Called by the VM on its first trap. */
+  onVmFailed(_err: PluginTrapError): void {
+    this.cancelTimer();
+  }
+
+  private deleteRoot(): void {
+    this.state = "deleted";
+    if (!this.vm.failed) this.vm.call("proxy_on_delete", this, [this.id]);
+    this.vm.removeContext(this.id);
+    this.afterDelete();
+  }
+
+  private afterDelete(): void {
+    for (const rec of this.httpCalls) {
+      rec.answered = true;
+      if (rec.timer) rec.timer.cancelled = true;
+    }
+    const others = this.host.plugins.some(
+      (p) => p !== this && p.vmId === this.vmId && p.state !== "deleted",
+    );
+    if (!others) {
+      this.host.sharedData.dropNamespace(this.vmId);
+      this.host.sharedQueues.dropNamespace(this.vmId);
+    }
+  }
+
+  private armTimer(): void {
+    const period = this.tickPeriodMs;
+    this.tickTimer = this.host.schedule(this.host.nowNanos + BigInt(period) * 1_000_000n, () => {
+      this.tickTimer = null;
+      if (this.vm.failed || this.state === "deleted" || !this.vm.has("proxy_on_tick")) return;
+      this.vm.call("proxy_on_tick", this, [this.id]);
+      if (this.tickTimer === null && this.tickPeriodMs > 0 && !this.vm.failed) this.armTimer();
+    });
+  }
+
+  private cancelTimer(): void {
+    if (this.tickTimer) this.tickTimer.cancelled = true;
+    this.tickTimer = null;
+  }
+
+  private findHttpCall(call: number | HttpCallRecord): HttpCallRecord {
+    const rec = typeof call === "number" ? this.httpCalls.find((c) => c.token === call) : call;
+    if (!rec || !this.httpCalls.includes(rec))
+      throw new Error(`no HTTP call with token ${String(call)}`);
+    if (rec.answered) throw new Error(`HTTP call ${rec.token} was already answered or cancelled`);
+    return rec;
+  }
+
+  private deliverHttpCall(
+    rec: HttpCallRecord,
+    response: { headers: HeaderMap; body: Uint8Array; trailers: HeaderMap } | null,
+  ): void {
+    rec.answered = true;
+    if (rec.timer) rec.timer.cancelled = true;
+    if (this.vm.failed || this.state === "deleted") return;
+    if (response === null) this.status = { code: WasmResult.BrokenConnection, message: "reset" };
+    this.callResponse = response;
+    try {
+      this.vm.call(
+        "proxy_on_http_call_response",
+        this,
+        response
+          ? [
+              this.id,
+              rec.token,
+              response.headers.size,
+              response.body.length,
+              response.trailers.size,
+            ]
+          : [this.id, rec.token, 0, 0, 0],
+      );
+    } finally {
+      this.callResponse = null;
+      this.status.message = "";
+    }
+  }
+
+  private grpcReceive(rec: GrpcCallRecord, message: Uint8Array): void {
+    if (this.vm.failed || this.state === "deleted") return;
+    this.grpcReceiveBuffer = message;
+    try {
+      this.vm.call("proxy_on_grpc_receive", this, [this.id, rec.token, message.length]);
+    } finally {
+      this.grpcReceiveBuffer = null;
+    }
+  }
+
+  private grpcClose(rec: GrpcCallRecord, status: number, message: string): void {
+    if (this.vm.failed || this.state === "deleted") return;
+    this.status = { code: status, message };
+    try {
+      this.vm.call("proxy_on_grpc_close", this, [this.id, rec.token, status]);
+    } finally {
+      this.status.message = "";
+    }
+  }
+}
+
+/** Header list helper re-exported for stream modules. @internal */
+export type { HeaderList };

@@ -1,0 +1,272 @@
+/**
+ * One TCP connection through the plugin's network filter (reference §6.1, §6.4, §6.12):
+ * `proxy_on_new_connection`, downstream/upstream data with accumulation while stopped,
+ * synthesized upstream close on end-of-stream writes, and teardown
+ * `downstream_close → done → log → delete`.
+ */
+import {
+  FilterStatus,
+  clampNetworkStatus,
+  type NetworkStatusName,
+  type NotDeliveredStatus,
+} from "./abi.js";
+import { BodyBuffer, NULL_BUFFER, concat, type BufferLike } from "./body-buffer.js";
+import type { ContextRef } from "./context.js";
+import { PluginTrapError } from "./errors.js";
+import type { StreamOptions, SendOptions } from "./http-stream.js";
+import { toBytes, utf8 } from "./memory.js";
+import type { Plugin } from "./plugin.js";
+import { PropertyTree, uint, type PropertyValue } from "./properties.js";
+
+class Side {
+  buffer = new BodyBuffer();
+  pointer = false;
+  forwarded: Uint8Array[] = [];
+}
+
+/** A TCP connection (network filter context) of a {@link Plugin}. */
+export class TcpStream implements ContextRef {
+  /** @internal */ readonly kind = "tcp" as const;
+  /** @internal */ readonly http = null;
+  /** @internal */ readonly tcp: TcpStream = this;
+  /** Context id. */
+  readonly id: number;
+  /** @internal */ readonly properties: PropertyTree;
+  /** @internal */ readonly filterState = new Map<string, Uint8Array>();
+  /** Why the connection was closed by the plugin or host (`wasm_downstream_close`, `wasm_fail_stream`…), if it was. */
+  closeDetails: string | null = null;
+
+  private readonly down = new Side();
+  private readonly up = new Side();
+  private created = false;
+  private initialized = false;
+  private downstreamClosed = false;
+  private finished = false;
+  private readonly connectionId: number;
+
+  /** @internal Use {@link Plugin.newTcpStream}. */
+  constructor(
+    readonly plugin: Plugin,
+    options: StreamOptions,
+  ) {
+    this.id = plugin.vm.allocContextId();
+    plugin.vm.addContext(this);
+    this.properties = new PropertyTree(options.properties ?? {});
+    this.connectionId = plugin.host.nextConnectionId();
+  }
+
+  /** Context id. */
+  get contextId(): number {
+    return this.id;
+  }
+
+  /** Bytes forwarded upstream (client → server) so far. */
+  get downstreamData(): Uint8Array {
+    return concat(...this.down.forwarded);
+  }
+  /** Bytes forwarded downstream (server → client) so far. */
+  get upstreamData(): Uint8Array {
+    return concat(...this.up.forwarded);
+  }
+  /** {@link downstreamData} as UTF-8. */
+  get downstreamText(): string {
+    return utf8(this.downstreamData);
+  }
+  /** {@link upstreamData} as UTF-8. */
+  get upstreamText(): string {
+    return utf8(this.upstreamData);
+  }
+  /** True once the connection was closed (teardown ran). */
+  get closed(): boolean {
+    return this.finished;
+  }
+
+  /** A connection was accepted: lazy context create, then `proxy_on_new_connection`. */
+  sendNewConnection(): NetworkStatusName | NotDeliveredStatus {
+    return this.plugin.host.dispatch(() => this.newConnection());
+  }
+
+  /** Client bytes arrive (`proxy_on_downstream_data`); sends the new connection first if needed. */
+  sendDownstreamData(
+    data: string | Uint8Array,
+    options: SendOptions = {},
+  ): NetworkStatusName | NotDeliveredStatus {
+    return this.plugin.host.dispatch(() => {
+      if (!this.created && !this.finished) this.newConnection();
+      return this.onData(
+        this.down,
+        "proxy_on_downstream_data",
+        toBytes(data),
+        options.endOfStream ?? false,
+      );
+    });
+  }
+
+  /**
+   * Server bytes are written toward the client (`proxy_on_upstream_data`); with `endOfStream`
+   * Envoy then synthesizes `proxy_on_upstream_connection_close(ctx, 0)` (§6.12).
+   */
+  sendUpstreamData(
+    data: string | Uint8Array,
+    options: SendOptions = {},
+  ): NetworkStatusName | NotDeliveredStatus {
+    return this.plugin.host.dispatch(() => {
+      const eos = options.endOfStream ?? false;
+      const r = this.onData(this.up, "proxy_on_upstream_data", toBytes(data), eos);
+      if (eos && r !== "Skipped" && this.created && !this.plugin.vm.failed) {
+        this.invoke("proxy_on_upstream_connection_close", [this.id, 0]);
+        if (this.downstreamClosed) this.onCloseTcp();
+      }
+      return r;
+    });
+  }
+
+  /** Upstream finished: same as `sendUpstreamData("", { endOfStream: true })`. */
+  closeUpstream(): void {
+    this.sendUpstreamData(new Uint8Array(0), { endOfStream: true });
+  }
+
+  /**
+   * The downstream connection closed: `proxy_on_downstream_connection_close(ctx, 1|2)`, then
+   * `proxy_on_done` → `proxy_on_log` → `proxy_on_delete`.
+   */
+  closeDownstream(peer: "local" | "remote" = "remote"): void {
+    this.plugin.host.dispatch(() => this.downstreamClose(peer === "local" ? 1 : 2));
+  }
+
+  // ------------------------------------------------------------------ internal
+
+  /** @internal Buffer 2 / 3 as the plugin sees it. */
+  dataBuffer(type: 2 | 3): BufferLike {
+    const s = type === 2 ? this.down : this.up;
+    return s.pointer ? s.buffer : NULL_BUFFER;
+  }
+
+  /** @internal `proxy_continue_stream(2)`: resume reading after the VM call. */
+  continueDownstream(): void {
+    this.plugin.host.defer(() => {
+      if (this.finished) return;
+      if (!this.initialized) {
+        this.initialized = true;
+        if (this.down.buffer.size > 0)
+          this.onData(this.down, "proxy_on_downstream_data", new Uint8Array(0), false);
+        return;
+      }
+      this.flush(this.down);
+    });
+  }
+
+  /** @internal `proxy_close_stream(2|3)`. */
+  closeFromPlugin(type: 2 | 3): void {
+    this.closeDetails ??= type === 2 ? "wasm_downstream_close" : "wasm_upstream_close";
+    this.plugin.host.defer(() => this.downstreamClose(1));
+  }
+
+  /** @internal Connection attributes. */
+  deriveProperty(segs: string[]): PropertyValue | undefined {
+    if (segs.length === 1 && segs[0] === "connection_id") return uint(this.connectionId);
+    if (segs.length === 2 && segs[0] === "connection" && segs[1] === "id")
+      return uint(this.connectionId);
+    return undefined;
+  }
+
+  private invoke(name: string, args: number[]): number | null | undefined {
+    try {
+      return this.plugin.vm.call(name, this, args);
+    } catch (e) {
+      if (e instanceof PluginTrapError && !this.plugin.failOpen) {
+        this.closeDetails ??= "wasm_fail_stream";
+        this.finished = true;
+        this.plugin.vm.removeContext(this.id);
+      }
+      throw e;
+    }
+  }
+
+  private failedVm(): NetworkStatusName | NotDeliveredStatus | null {
+    if (!this.plugin.vm.failed) return null;
+    if (this.plugin.failOpen) return "Continue";
+    if (!this.finished) {
+      this.closeDetails ??= "wasm_fail_stream";
+      this.finished = true;
+      this.plugin.vm.removeContext(this.id);
+    }
+    return "Skipped";
+  }
+
+  private newConnection(): NetworkStatusName | NotDeliveredStatus {
+    if (this.finished || this.created) return "Skipped";
+    const failed = this.failedVm();
+    if (failed !== null) {
+      if (failed === "Continue") this.initialized = true;
+      return failed;
+    }
+    this.created = true;
+    this.invoke("proxy_on_context_create", [this.id, this.plugin.id]);
+    const raw = this.invoke("proxy_on_new_connection", [this.id]);
+    const status =
+      raw === undefined || raw === null ? FilterStatus.Continue : clampNetworkStatus(raw);
+    this.initialized = status === FilterStatus.Continue;
+    return FilterStatus[status] as NetworkStatusName;
+  }
+
+  private onData(
+    side: Side,
+    callback: string,
+    data: Uint8Array,
+    eos: boolean,
+  ): NetworkStatusName | NotDeliveredStatus {
+    if (this.finished) return "Skipped";
+    const failed = this.failedVm();
+    if (failed !== null) {
+      if (failed === "Continue") side.forwarded.push(data);
+      return failed;
+    }
+    if (!this.created) {
+      side.forwarded.push(data);
+      return "Skipped";
+    }
+    side.buffer.append(data);
+    if (side === this.down && !this.initialized) return "Held";
+    side.pointer = true;
+    let raw: number | null | undefined;
+    try {
+      raw = this.invoke(callback, [this.id, side.buffer.size, eos ? 1 : 0]);
+    } finally {
+      side.pointer = false;
+    }
+    const status =
+      raw === undefined || raw === null ? FilterStatus.Continue : clampNetworkStatus(raw);
+    if (status === FilterStatus.Continue) this.flush(side);
+    return FilterStatus[status] as NetworkStatusName;
+  }
+
+  private flush(side: Side): void {
+    if (side.buffer.size > 0) side.forwarded.push(side.buffer.bytes);
+    side.buffer = new BodyBuffer();
+  }
+
+  private downstreamClose(peer: number): void {
+    if (this.finished || this.downstreamClosed) return;
+    this.downstreamClosed = true;
+    if (!this.created || this.plugin.vm.failed) {
+      this.finished = true;
+      this.plugin.vm.removeContext(this.id);
+      return;
+    }
+    this.invoke("proxy_on_downstream_connection_close", [this.id, peer]);
+    this.onCloseTcp();
+  }
+
+  private onCloseTcp(): void {
+    if (this.finished) return;
+    this.finished = true;
+    try {
+      this.invoke("proxy_on_done", [this.id]);
+      this.invoke("proxy_on_log", [this.id]);
+      this.invoke("proxy_on_delete", [this.id]);
+    } finally {
+      this.plugin.vm.removeContext(this.id);
+    }
+  }
+}

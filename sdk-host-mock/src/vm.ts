@@ -1,0 +1,482 @@
+/**
+ * One wasm VM instance as cpp-host runs it (reference §1): ABI detection, linking of exactly the
+ * version's hostcall set, signature checks, instantiation, `_initialize`/`_start` with the V8
+ * restricted-hostcall allow-list (§1.4), calls into the module with trap capture, context ids and
+ * the effective context.
+ */
+import { FailState, wasmResultName, type AbiVersion } from "./abi.js";
+import {
+  readModuleShape,
+  printValTypes,
+  sameFuncType,
+  type FuncType,
+  type ModuleShape,
+  type ValType,
+} from "./binary.js";
+import type { ContextRef } from "./context.js";
+import {
+  HostTrap,
+  PluginLoadError,
+  PluginTrapError,
+  parseAbortMessage,
+  parseWasmStack,
+} from "./errors.js";
+import { GuestMemory } from "./memory.js";
+import { MetricIds } from "./metrics.js";
+import type { Plugin } from "./plugin.js";
+import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
+
+/** A host→plugin call in {@link Vm.trace}. */
+export interface TraceCall {
+  kind: "call";
+  /** Export name. */
+  fn: string;
+  /** Context the call was made for (0 = VM context). */
+  contextId: number;
+  args: (number | bigint)[];
+  /** Raw return value (u32), or null for void exports. */
+  ret: number | null;
+}
+
+/** A plugin→host call in {@link Vm.trace}. */
+export interface TraceHostcall {
+  kind: "hostcall";
+  /** `proxy_*` name, `env.<name>` for other env imports, `<wasi module>.<name>` for WASI. */
+  fn: string;
+  /** Context the hostcall acted for (current or effective). */
+  contextId: number;
+  /** Raw arguments (pointers not decoded). */
+  args: (number | bigint)[];
+  /** WasmResult name for `proxy_*`, errno for WASI, null for void. */
+  result: string | number | null;
+}
+
+/** An entry of the call trace. */
+export type TraceEntry = TraceCall | TraceHostcall;
+
+const i32: ValType = "i32";
+const fn = (params: ValType[], results: ValType[] = []): FuncType => ({ params, results });
+const ints = (n: number): ValType[] => Array<ValType>(n).fill(i32);
+
+/** Expected types of exported callbacks per ABI version (reference §2.1). */
+function callbackTypes(abi: AbiVersion): Record<string, FuncType> {
+  const headersArity = abi === "0.1.0" ? 2 : 3;
+  const t: Record<string, FuncType> = {
+    malloc: fn([i32], [i32]),
+    proxy_on_memory_allocate: fn([i32], [i32]),
+    _initialize: fn([]),
+    _start: fn([]),
+    main: fn([i32, i32], [i32]),
+    __main_void: fn([], [i32]),
+    proxy_on_context_create: fn(ints(2)),
+    proxy_on_vm_start: fn(ints(2), [i32]),
+    proxy_validate_configuration: fn(ints(2), [i32]),
+    proxy_on_configure: fn(ints(2), [i32]),
+    proxy_on_tick: fn(ints(1)),
+    proxy_on_new_connection: fn(ints(1), [i32]),
+    proxy_on_downstream_data: fn(ints(3), [i32]),
+    proxy_on_upstream_data: fn(ints(3), [i32]),
+    proxy_on_downstream_connection_close: fn(ints(2)),
+    proxy_on_upstream_connection_close: fn(ints(2)),
+    proxy_on_request_headers: fn(ints(headersArity), [i32]),
+    proxy_on_request_body: fn(ints(3), [i32]),
+    proxy_on_request_trailers: fn(ints(2), [i32]),
+    proxy_on_request_metadata: fn(ints(2), [i32]),
+    proxy_on_response_headers: fn(ints(headersArity), [i32]),
+    proxy_on_response_body: fn(ints(3), [i32]),
+    proxy_on_response_trailers: fn(ints(2), [i32]),
+    proxy_on_response_metadata: fn(ints(2), [i32]),
+    proxy_on_http_call_response: fn(ints(5)),
+    proxy_on_grpc_receive_initial_metadata: fn(ints(3)),
+    proxy_on_grpc_receive: fn(ints(3)),
+    proxy_on_grpc_receive_trailing_metadata: fn(ints(3)),
+    proxy_on_grpc_close: fn(ints(3)),
+    proxy_on_queue_ready: fn(ints(2)),
+    proxy_on_done: fn(ints(1), [i32]),
+    proxy_on_log: fn(ints(1)),
+    proxy_on_delete: fn(ints(1)),
+  };
+  if (abi !== "0.1.0") t.proxy_on_foreign_function = fn(ints(3));
+  return t;
+}
+
+const ABI_MARKERS: Record<string, AbiVersion> = {
+  proxy_abi_version_0_1_0: "0.1.0",
+  proxy_abi_version_0_2_0: "0.2.0",
+  proxy_abi_version_0_2_1: "0.2.1",
+};
+
+/** Detects the ABI version: first known marker function export in export order (§1.1). */
+export function detectAbiVersion(shape: ModuleShape): AbiVersion | null {
+  for (const e of shape.exports) {
+    if (e.kind === "function" && e.name in ABI_MARKERS) return ABI_MARKERS[e.name];
+  }
+  return null;
+}
+
+/** Extra import functions a test may provide (not part of Envoy; for test harnesses). */
+export type ExtraImports = Record<string, Record<string, (...args: never[]) => unknown>>;
+
+interface Frame {
+  context: ContextRef;
+  effective: ContextRef | null;
+}
+
+type AnyFn = (...args: (number | bigint)[]) => unknown;
+
+/** The VM of one plugin. @internal */
+export class Vm {
+  readonly abiVersion: AbiVersion;
+  readonly shape: ModuleShape;
+  readonly module: WebAssembly.Module;
+  readonly instance: WebAssembly.Instance;
+  readonly memory: GuestMemory;
+  /** Contexts alive in this VM, by id (the VM context 0 is not included). */
+  readonly contexts = new Map<number, ContextRef>();
+  readonly vmContext: ContextRef;
+  readonly metricIds: MetricIds;
+  /** Set while the host runs `_initialize`/`_start` ("start") or the allocator ("malloc"). */
+  restriction: "start" | "malloc" | null = null;
+  failed = false;
+  failure: PluginTrapError | null = null;
+  /** cpp-host `stopNextIteration`, set by `proxy_send_local_response`. */
+  stopNextIteration = false;
+  /** Last `abort:` error log in the current top-level call. */
+  abortMessage: string | null = null;
+  trace: TraceEntry[] | null;
+  readonly hostcallCounts: Record<string, number> = Object.create(null) as Record<string, number>;
+  nextHttpCallId = 0;
+  nextGrpcCallId = 1;
+  nextGrpcStreamId = 2;
+
+  private readonly fns = new Map<string, AnyFn>();
+  private readonly allocatorName: string;
+  private readonly frames: Frame[] = [];
+  private instantiating = false;
+  private nextContextId = 1;
+
+  constructor(
+    readonly plugin: Plugin,
+    bytes: Uint8Array,
+    options: { trace: boolean; extraImports?: ExtraImports },
+  ) {
+    this.trace = options.trace ? [] : null;
+    this.vmContext = { id: 0, kind: "vm", plugin, http: null, tcp: null };
+    this.metricIds = new MetricIds(plugin.host.metricStore);
+
+    let shape: ModuleShape;
+    try {
+      shape = readModuleShape(bytes);
+    } catch (e) {
+      throw new PluginLoadError(
+        `Failed to load Wasm code: ${(e as Error).message}`,
+        FailState.UnableToCreateVm,
+        { cause: e },
+      );
+    }
+    this.shape = shape;
+    const abi = detectAbiVersion(shape);
+    if (abi === null) {
+      throw new PluginLoadError(
+        "Missing or unknown Proxy-Wasm ABI version",
+        FailState.UnableToInitializeCode,
+      );
+    }
+    this.abiVersion = abi;
+
+    // Link: only this version's hostcalls (+ pthread_equal, emscripten_notify_memory_growth, WASI).
+    const available = new Map<string, { def: HostcallDef; module: string }>();
+    for (const def of ALL_HOSTCALLS) {
+      if (def.versions && !def.versions.includes(abi)) continue;
+      const modules = def.module === "wasi" ? ["wasi_snapshot_preview1", "wasi_unstable"] : ["env"];
+      for (const m of modules) available.set(`${m}.${def.name}`, { def, module: m });
+    }
+    const importObject: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+    let importedMemory: WebAssembly.Memory | null = null;
+    for (const imp of shape.imports) {
+      const qualified = `${imp.module}.${imp.name}`;
+      const target = (importObject[imp.module] ??= {});
+      if (imp.kind === "function") {
+        const extra = options.extraImports?.[imp.module]?.[imp.name];
+        if (extra) {
+          target[imp.name] = extra as unknown as WebAssembly.ImportValue;
+          continue;
+        }
+        const entry = available.get(qualified);
+        if (!entry) {
+          throw new PluginLoadError(
+            `Failed to load Wasm module due to a missing import: ${qualified}`,
+            FailState.UnableToInitializeCode,
+          );
+        }
+        const want = fn(entry.def.params, entry.def.results);
+        if (!sameFuncType(want, imp.type)) {
+          throw new PluginLoadError(
+            `Failed to load Wasm module due to an import type mismatch for ${qualified}, want: ` +
+              `${printValTypes(want.params)} -> ${printValTypes(want.results)}, but host exports: ` +
+              `${printValTypes(imp.type.params)} -> ${printValTypes(imp.type.results)}`,
+            FailState.UnableToInitializeCode,
+          );
+        }
+        target[imp.name] = this.wrapHostcall(
+          entry.module === "env" && entry.def.name.startsWith("proxy_")
+            ? entry.def.name
+            : qualified,
+          entry.def,
+        );
+      } else if (imp.kind === "memory") {
+        importedMemory = new WebAssembly.Memory({
+          initial: imp.limits.min,
+          ...(imp.limits.max !== null ? { maximum: imp.limits.max } : {}),
+          ...(imp.limits.shared ? { shared: true } : {}),
+        } as WebAssembly.MemoryDescriptor);
+        target[imp.name] = importedMemory;
+      } else if (imp.kind === "table") {
+        target[imp.name] = new WebAssembly.Table({
+          initial: imp.limits.min,
+          ...(imp.limits.max !== null ? { maximum: imp.limits.max } : {}),
+          element: "anyfunc",
+        });
+      } else {
+        throw new PluginLoadError(
+          `Failed to load Wasm module due to a missing import: ${qualified}`,
+          FailState.UnableToInitializeCode,
+        );
+      }
+    }
+
+    // Exported callbacks must have the types of this ABI version.
+    const expected = callbackTypes(abi);
+    for (const e of shape.exports) {
+      if (e.kind !== "function" || !(e.name in expected) || e.type === null) continue;
+      const want = expected[e.name];
+      if (!sameFuncType(want, e.type)) {
+        throw new PluginLoadError(
+          `Bad function signature for: ${e.name}, want: ${printValTypes(want.params)} -> ` +
+            `${printValTypes(want.results)}, but the module exports: ${printValTypes(e.type.params)} -> ` +
+            `${printValTypes(e.type.results)}`,
+          FailState.UnableToInitializeCode,
+        );
+      }
+    }
+    const exportNames = new Set(
+      shape.exports.filter((e) => e.kind === "function").map((e) => e.name),
+    );
+    if (exportNames.has("malloc")) this.allocatorName = "malloc";
+    else if (exportNames.has("proxy_on_memory_allocate"))
+      this.allocatorName = "proxy_on_memory_allocate";
+    else
+      throw new PluginLoadError(
+        "Wasm module is missing malloc function.",
+        FailState.MissingFunction,
+      );
+
+    try {
+      this.module = new WebAssembly.Module(bytes);
+    } catch (e) {
+      throw new PluginLoadError(
+        `Failed to load Wasm code: ${(e as Error).message}`,
+        FailState.UnableToCreateVm,
+        { cause: e },
+      );
+    }
+    this.instantiating = true;
+    try {
+      this.instance = new WebAssembly.Instance(this.module, importObject);
+    } catch (e) {
+      const msg = e instanceof HostTrap ? e.message : (e as Error).message;
+      throw new PluginLoadError(
+        `Failed to load Wasm module: ${msg}`,
+        FailState.UnableToInitializeCode,
+        { cause: e },
+      );
+    } finally {
+      this.instantiating = false;
+    }
+    for (const [name, value] of Object.entries(this.instance.exports)) {
+      if (typeof value === "function") this.fns.set(name, value as AnyFn);
+    }
+    const exportedMemory = shape.exports.find((e) => e.kind === "memory");
+    const mem = exportedMemory
+      ? (this.instance.exports[exportedMemory.name] as WebAssembly.Memory)
+      : importedMemory;
+    if (!mem)
+      throw new PluginLoadError("Wasm module has no memory", FailState.UnableToInitializeCode);
+    this.memory = new GuestMemory(mem, (size) => this.allocate(size));
+  }
+
+  /** True if the module exports this function. */
+  has(name: string): boolean {
+    return this.fns.has(name);
+  }
+
+  /**
+   * cpp-host `startVm` (§1.3 step 4): `_initialize` (+ `main(0,0)` or `__main_void()`) or
+   * `_start`, in the VM context with the restricted hostcall set.
+   */
+  startVm(): void {
+    this.restriction = "start";
+    try {
+      if (this.fns.has("_initialize")) {
+        this.call("_initialize", this.vmContext, []);
+        if (this.fns.has("main")) this.call("main", this.vmContext, [0, 0]);
+        else if (this.fns.has("__main_void")) this.call("__main_void", this.vmContext, []);
+      } else if (this.fns.has("_start")) {
+        this.call("_start", this.vmContext, []);
+      }
+    } finally {
+      this.restriction = null;
+    }
+  }
+
+  /** Allocates the next free context id (1, 2, 3, … skipping ids in use). */
+  allocContextId(): number {
+    while (this.contexts.has(this.nextContextId) || this.nextContextId === 0) this.nextContextId++;
+    return this.nextContextId++;
+  }
+
+  /** The context hostcalls currently act on (effective context if set). */
+  current(): ContextRef {
+    const f = this.frames[this.frames.length - 1];
+    if (!f) return this.vmContext;
+    if (f.effective !== null && this.contexts.has(f.effective.id)) return f.effective;
+    return f.context;
+  }
+
+  /** `proxy_set_effective_context` for the current host→VM call. */
+  setEffective(ctx: ContextRef): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f) f.effective = ctx;
+  }
+
+  /** True while a host→VM call is running. */
+  get inCall(): boolean {
+    return this.frames.length > 0;
+  }
+
+  /**
+   * Calls an export (if present) for `context`; returns its raw result as u32, null for void,
+   * undefined if the export is absent. A trap fails the VM and throws {@link PluginTrapError}.
+   */
+  call(name: string, context: ContextRef, args: (number | bigint)[]): number | null | undefined {
+    const f = this.fns.get(name);
+    if (f === undefined) return undefined;
+    const outer = this.frames.length === 0;
+    if (outer) {
+      this.stopNextIteration = false;
+      this.abortMessage = null;
+    }
+    const wasFailed = this.failed;
+    this.frames.push({ context, effective: null });
+    let ret: unknown;
+    try {
+      ret = f(...args);
+    } catch (e) {
+      throw this.trapped(name, args, e);
+    } finally {
+      this.frames.pop();
+    }
+    const value = typeof ret === "number" ? ret >>> 0 : null;
+    if (this.trace)
+      this.trace.push({
+        kind: "call",
+        fn: name,
+        contextId: context.id,
+        args: [...args],
+        ret: value,
+      });
+    if (this.failed && !wasFailed && this.failure) throw this.failure;
+    return value;
+  }
+
+  /** Calls the module allocator (§1.7); 0 on failure (a trap there fails the VM). */
+  allocate(size: number): number {
+    const f = this.fns.get(this.allocatorName)!;
+    const prev = this.restriction;
+    this.restriction = "malloc";
+    this.frames.push({ context: this.vmContext, effective: null });
+    try {
+      return (f(size) as number) >>> 0;
+    } catch (e) {
+      const err = this.trapped(this.allocatorName, [size], e);
+      if (!(err instanceof PluginTrapError)) throw err;
+      return 0;
+    } finally {
+      this.frames.pop();
+      this.restriction = prev;
+    }
+  }
+
+  /** Registers a new context id. */
+  addContext(ctx: ContextRef): void {
+    this.contexts.set(ctx.id, ctx);
+  }
+
+  /** Forgets a context id. */
+  removeContext(id: number): void {
+    this.contexts.delete(id);
+  }
+
+  private trapped(name: string, args: (number | bigint)[], e: unknown): unknown {
+    const isTrap =
+      e instanceof HostTrap ||
+      e instanceof WebAssembly.RuntimeError ||
+      (e instanceof RangeError && /call stack/i.test(e.message));
+    if (!isTrap) return e;
+    if (this.failed && this.failure && e === this.failure.cause) return this.failure;
+    const trapMessage = (e as Error).message;
+    const abort = this.abortMessage !== null ? parseAbortMessage(this.abortMessage) : null;
+    const err = new PluginTrapError({
+      exportName: name,
+      args: [...args],
+      trapMessage,
+      pluginMessage: abort ? abort.message : null,
+      pluginLocation: abort ? abort.location : null,
+      wasmStack: parseWasmStack((e as Error).stack),
+      cause: e,
+    });
+    if (!this.failed) {
+      this.failed = true;
+      this.failure = err;
+      this.plugin.onVmFailed(err);
+    }
+    return err;
+  }
+
+  private wrapHostcall(
+    traceName: string,
+    def: HostcallDef,
+  ): (...args: (number | bigint)[]) => unknown {
+    const impl = def.impl(this);
+    const resultKind = def.resultKind;
+    const call = impl as unknown as (...args: (number | bigint)[]) => unknown;
+    return (...args: (number | bigint)[]) => {
+      if (this.instantiating) {
+        throw new HostTrap(
+          `${traceName} was called from the wasm start section during instantiation; cpp-host has no current context there (may crash Envoy). Keep top-level code hostcall-free or use --exportStart _initialize`,
+        );
+      }
+      const r = this.restriction;
+      if (r !== null && !(r === "start" ? def.allowedAtStart : def.allowedInAllocator)) {
+        throw new HostTrap("restricted_callback");
+      }
+      this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
+      if (this.trace === null) return call(...args);
+      const contextId = this.current().id;
+      const result = call(...args);
+      this.trace.push({
+        kind: "hostcall",
+        fn: traceName,
+        contextId,
+        args,
+        result:
+          resultKind === "wasm"
+            ? wasmResultName(result as number)
+            : resultKind === "errno"
+              ? (result as number)
+              : null,
+      });
+      return result;
+    };
+  }
+}

@@ -83,8 +83,15 @@ export class Dispatcher {
   private expect(contextId: u32, kind: ContextKind, callback: string): BaseContext | null {
     const context = this.find(contextId);
     if (context !== null && context.kind == kind) return context;
-    if ((context === null || context.kind != ContextKind.Declined) && isLogEnabled(LogLevel.Warn)) {
-      logWarn("proxy-wasm-as: " + callback + " for unknown context " + contextId.toString());
+    if (context !== null && context.kind == ContextKind.Declined) return null;
+    if (isLogEnabled(LogLevel.Warn)) {
+      logWarn(
+        "proxy-wasm-as: " +
+          callback +
+          (context === null ? " for unknown context " : " for a context of another kind: ") +
+          contextId.toString() +
+          "; ignored",
+      );
     }
     return null;
   }

@@ -108,3 +108,17 @@ export function discardOut(): void {
 export function allocateForHost(size: usize): usize {
   return heap.alloc(size);
 }
+
+/** The u32 out-parameter written by the last hostcall (id, token, CAS, level). */
+// @ts-ignore: decorator
+@inline
+export function outU32(): u32 {
+  return load<u32>(OUT_U32);
+}
+
+/** The u64 out-parameter written by the last hostcall (time, metric value). */
+// @ts-ignore: decorator
+@inline
+export function outU64(): u64 {
+  return load<u64>(OUT_U64);
+}

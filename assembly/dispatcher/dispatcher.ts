@@ -23,6 +23,10 @@ class RootRegistration {
 export class Dispatcher {
   private registrations: RootRegistration[] = new Array<RootRegistration>();
   private contexts: Map<u32, BaseContext> = new Map<u32, BaseContext>();
+  // A stream's callbacks arrive one after another for the same id: a one-entry cache in front
+  // of the map saves the hash lookup for all but the first.
+  private lastId: u32 = 0;
+  private lastContext: BaseContext | null = null;
 
   /** Registers (or replaces) the root factory for `rootId` ("" = any plugin_root_id). */
   register(rootId: string, factory: RootContextFactory): void {
@@ -50,11 +54,19 @@ export class Dispatcher {
     if (context === null) context = root.createStreamContext(contextId);
     if (context === null) context = new DeclinedContext(contextId);
     this.contexts.set(contextId, context);
+    this.lastId = contextId;
+    this.lastContext = context;
   }
 
   /** The context `contextId`, whatever its kind, or null. */
   find(contextId: u32): BaseContext | null {
-    return this.contexts.has(contextId) ? this.contexts.get(contextId) : null;
+    const last = this.lastContext;
+    if (last !== null && this.lastId == contextId) return last;
+    if (!this.contexts.has(contextId)) return null;
+    const context = this.contexts.get(contextId);
+    this.lastId = contextId;
+    this.lastContext = context;
+    return context;
   }
 
   /** The root context `contextId`, or null (logged) when there is none. */
@@ -77,6 +89,7 @@ export class Dispatcher {
 
   /** Forgets `contextId` after its onDelete. */
   remove(contextId: u32): void {
+    if (this.lastId == contextId) this.lastContext = null;
     this.contexts.delete(contextId);
   }
 

@@ -10,6 +10,7 @@ import {
   OUT_U32,
   SLOT_KEY,
   SLOT_VALUE,
+  releaseHostBlock,
   takeOutString,
 } from "./memory";
 
@@ -129,7 +130,7 @@ export function getHeaderMapPairs(mapType: MapType): HeaderPair[] {
   const size = <usize>load<u32>(OUT_SIZE);
   if (lastHeaderResult != WasmResult.Ok || ptr == 0) return [];
   const pairs = decodePairs(ptr, size);
-  heap.free(ptr);
+  releaseHostBlock(ptr);
   return pairs;
 }
 

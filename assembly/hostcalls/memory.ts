@@ -27,11 +27,35 @@ const slotPtr = new StaticArray<usize>(SLOT_COUNT);
 const slotCapacity = new StaticArray<usize>(SLOT_COUNT);
 const slotLength = new StaticArray<usize>(SLOT_COUNT);
 
+// String literals live in static memory (below `__data_end`): immutable and never freed, so
+// their UTF-8 bytes are cached (direct-mapped by address) and header names such as
+// "user-agent" are encoded once per VM instead of once per call.
+const LITERAL_CACHE_SIZE: i32 = 32;
+const literalSource = new StaticArray<usize>(LITERAL_CACHE_SIZE);
+const literalPtr = new StaticArray<usize>(LITERAL_CACHE_SIZE);
+const literalLength = new StaticArray<usize>(LITERAL_CACHE_SIZE);
+
+function encodeLiteral(text: string, slot: i32): usize {
+  const source = changetype<usize>(text);
+  const index = <i32>((source >> 4) & (<usize>(LITERAL_CACHE_SIZE - 1)));
+  if (unchecked(literalSource[index]) != source) {
+    const old = unchecked(literalPtr[index]);
+    if (old != 0) heap.free(old);
+    const ptr = heap.alloc(max<usize>(<usize>text.length * 3, 1));
+    unchecked((literalPtr[index] = ptr));
+    unchecked((literalLength[index] = String.UTF8.encodeUnsafe(source, text.length, ptr)));
+    unchecked((literalSource[index] = source));
+  }
+  unchecked((slotLength[slot] = unchecked(literalLength[index])));
+  return unchecked(literalPtr[index]);
+}
+
 /**
- * Encodes `text` as UTF-8 into scratch slot `slot` and returns the pointer; the byte length is
- * then `encodedLength(slot)`. The bytes stay valid until the same slot is used again.
+ * Encodes `text` as UTF-8 and returns the pointer; the byte length is then
+ * `encodedLength(slot)`. The bytes stay valid until the same slot is used again.
  */
 export function encodeUtf8(text: string, slot: i32): usize {
+  if (changetype<usize>(text) < __data_end) return encodeLiteral(text, slot);
   const worstCase = <usize>text.length * 3;
   let ptr = unchecked(slotPtr[slot]);
   if (worstCase > unchecked(slotCapacity[slot])) {
@@ -68,45 +92,64 @@ export function bufferLength(data: ArrayBuffer | null): usize {
   return data === null ? 0 : <usize>data.byteLength;
 }
 
-/** Clears the (pointer, size) out-parameters before a hostcall that may not write them. */
-// @ts-ignore: decorator
-@inline
+// Blocks the host asks for (`malloc` / `proxy_on_memory_allocate`) are consumed by the wrapper
+// that made the hostcall before any other hostcall, so a small one is served from a static
+// buffer: no heap traffic for typical header values. A second block while the first is still
+// held, or a large one, comes from the heap.
+const HOST_SCRATCH_SIZE: usize = 1024;
+const hostScratch: usize = memory.data(<i32>HOST_SCRATCH_SIZE, 16);
+let hostScratchInUse: bool = false;
+
+/** Allocator the host calls to hand data to the plugin (reference §1.7). */
+export function allocateForHost(size: usize): usize {
+  if (size <= HOST_SCRATCH_SIZE && !hostScratchInUse) {
+    hostScratchInUse = true;
+    return hostScratch;
+  }
+  return heap.alloc(size);
+}
+
+/** Gives back a block the host allocated, once its bytes have been consumed. */
+export function releaseHostBlock(ptr: usize): void {
+  if (ptr == hostScratch) hostScratchInUse = false;
+  else if (ptr != 0) heap.free(ptr);
+}
+
+/**
+ * Clears the (pointer, size) out-parameters before a hostcall that returns a block. A block
+ * of an earlier hostcall that was never consumed is abandoned here.
+ */
 export function clearOutPair(): void {
   store<u32>(OUT_PTR, 0);
   store<u32>(OUT_SIZE, 0);
+  hostScratchInUse = false;
 }
 
-/** Takes the host-allocated block named by the out-parameters as a string, and frees it. */
+/** Takes the host-allocated block named by the out-parameters as a string, and releases it. */
 export function takeOutString(): string {
   const ptr = <usize>load<u32>(OUT_PTR);
   const size = <usize>load<u32>(OUT_SIZE);
   if (ptr == 0 || size == 0) return "";
   const text = String.UTF8.decodeUnsafe(ptr, size);
-  heap.free(ptr);
+  releaseHostBlock(ptr);
   return text;
 }
 
-/** Takes the host-allocated block named by the out-parameters as bytes, and frees it. */
+/** Takes the host-allocated block named by the out-parameters as bytes, and releases it. */
 export function takeOutBytes(): ArrayBuffer {
   const ptr = <usize>load<u32>(OUT_PTR);
   const size = <usize>load<u32>(OUT_SIZE);
   const bytes = new ArrayBuffer(<i32>size);
   if (ptr != 0) {
     memory.copy(changetype<usize>(bytes), ptr, size);
-    heap.free(ptr);
+    releaseHostBlock(ptr);
   }
   return bytes;
 }
 
-/** Frees the host-allocated block named by the out-parameters without reading it. */
+/** Releases the host-allocated block named by the out-parameters without reading it. */
 export function discardOut(): void {
-  const ptr = <usize>load<u32>(OUT_PTR);
-  if (ptr != 0) heap.free(ptr);
-}
-
-/** Allocator the host calls to hand data to the plugin (reference §1.7). */
-export function allocateForHost(size: usize): usize {
-  return heap.alloc(size);
+  releaseHostBlock(<usize>load<u32>(OUT_PTR));
 }
 
 /** The u32 out-parameter written by the last hostcall (id, token, CAS, level). */

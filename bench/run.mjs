@@ -20,6 +20,7 @@ import {
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as prettier from "prettier";
 import { Host } from "../sdk-host-mock/dist/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -338,7 +339,9 @@ ${suiteSeconds === null ? "" : `Test suite (\`node --test tests/ examples/\`, pl
 
 ${budgetLines.join("\n")}
 `;
-writeFileSync(join(root, "BENCHMARKS.md"), report);
+const target = join(root, "BENCHMARKS.md");
+const options = (await prettier.resolveConfig(target)) ?? {};
+writeFileSync(target, await prettier.format(report, { ...options, filepath: target }));
 console.log(report);
 console.log(
   `bench: done in ${((Date.now() - started) / 1000).toFixed(1)} s; BENCHMARKS.md rewritten`,

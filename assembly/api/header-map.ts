@@ -27,9 +27,13 @@ export class HeaderMap {
     return hostcalls.getHeaderMapValue(this.mapType, name) !== null;
   }
 
-  /** Every value of `name`, in order (empty when absent). */
+  /**
+   * Every value of `name`, in order (empty when absent or unavailable). In request headers
+   * `host` means `:authority`, as Envoy's `get` resolves it.
+   */
   getAll(name: string): string[] {
-    const wanted = name.toLowerCase();
+    let wanted = name.toLowerCase();
+    if (wanted == "host" && this.mapType == MapType.RequestHeaders) wanted = ":authority";
     const pairs = hostcalls.getHeaderMapPairs(this.mapType);
     const values = new Array<string>();
     for (let i = 0; i < pairs.length; i++) {

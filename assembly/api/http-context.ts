@@ -139,17 +139,24 @@ export class HttpContext extends BaseContext {
     return streamControl.sendLocalResponse(statusCode, details, body, headers, grpcStatus);
   }
 
-  /** Resumes a paused request (after the current callback returns). */
+  /**
+   * Resumes a request paused by a headers/body/trailers callback; it continues after the current
+   * callback returns. Valid in any later callback of this stream, or from a root callback after
+   * the effective context was set to this stream.
+   */
   continueRequest(): WasmResult {
     return streamControl.continueStream(StreamType.HttpRequest);
   }
 
-  /** Resumes a paused response (after the current callback returns). */
+  /** Resumes a paused response after the current callback returns. Valid as `continueRequest`. */
   continueResponse(): WasmResult {
     return streamControl.continueStream(StreamType.HttpResponse);
   }
 
-  /** Resets the stream (Envoy sets details `wasm_close_stream`). */
+  /**
+   * Resets the stream: no reply is sent (Envoy sets details `wasm_close_stream`). Valid in any
+   * callback of this stream. To answer the client instead, use `sendLocalResponse`.
+   */
   resetStream(): WasmResult {
     return streamControl.closeStream(StreamType.HttpRequest);
   }

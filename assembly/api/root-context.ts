@@ -76,7 +76,9 @@ export class RootContext extends BaseContext {
 
   /**
    * Creates the context for a new TCP connection, or returns null when this plugin does not
-   * handle TCP. Consulted only when `createHttpContext` returned null.
+   * handle TCP. Consulted only when `createHttpContext` returned null: the host does not say
+   * whether a new stream is HTTP or TCP, so a plugin serves one kind; configure an HTTP plugin
+   * and a TCP plugin as two roots (`registerRootContext(…, rootId)`) to do both.
    */
   createStreamContext(contextId: u32): StreamContext | null {
     return null;
@@ -108,13 +110,17 @@ export class RootContext extends BaseContext {
 
   /**
    * Tells the host this root finished the work it deferred by returning false from `onDone`;
-   * the host then calls `onDelete`. NotFound when the host was not waiting.
+   * the host then calls `onDelete`. Valid in any callback of this root after `onDone` returned
+   * false (a tick, a callout response); NotFound when the host was not waiting.
    */
   done(): WasmResult {
     return context.done();
   }
 
-  /** Fires `onTick` every `periodMs` milliseconds (fixed delay); 0 stops the timer. */
+  /**
+   * Fires `onTick` every `periodMs` milliseconds (fixed delay); 0 stops the timer. Valid in any
+   * callback (typically `onConfigure`), not in top-level code.
+   */
   setTickPeriod(periodMs: u32): WasmResult {
     return time.setTickPeriodMilliseconds(periodMs);
   }

@@ -61,17 +61,21 @@ export class StreamContext extends BaseContext {
     return upstreamData;
   }
 
-  /** Resumes reading from the client after a StopIteration. */
+  /** Resumes forwarding client data held by a StopIteration. Valid in any callback of this connection. */
   continueDownstream(): WasmResult {
     return streamControl.continueStream(StreamType.Downstream);
   }
 
-  /** Closes the client connection (after flushing writes). */
+  /** Closes the client connection after flushing writes (Envoy details `wasm_downstream_close`). Valid in any callback of this connection. */
   closeDownstream(): WasmResult {
     return streamControl.closeStream(StreamType.Downstream);
   }
 
-  /** Closes the backend connection. */
+  /**
+   * Closes the connection from the write side. In Envoy a network filter's read and write sides
+   * are the same client connection, so this also closes it (details `wasm_upstream_close`).
+   * Valid in any callback of this connection.
+   */
   closeUpstream(): WasmResult {
     return streamControl.closeStream(StreamType.Upstream);
   }

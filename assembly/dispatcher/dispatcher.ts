@@ -43,7 +43,11 @@ export class Dispatcher {
   /** Creates the root context `contextId`, choosing the registration by plugin_root_id. */
   createRoot(contextId: u32): void {
     const registration = this.chooseRegistration();
-    if (registration !== null) this.contexts.set(contextId, registration.factory(contextId));
+    if (registration === null) return;
+    const root = registration.factory(contextId);
+    this.contexts.set(contextId, root);
+    this.lastId = contextId;
+    this.lastContext = root;
   }
 
   /** Creates the HTTP or TCP context `contextId` of root `rootContextId`. */

@@ -28,10 +28,13 @@ export function done(): WasmResult {
   return proxy_done();
 }
 
-/** Status code the host recorded for the root context (callout failures, gRPC close). */
+/** Message of the status read by the last `getStatus()` (e.g. "reset" after a failed callout). */
 export let lastStatusMessage: string = "";
 
-/** Reads the root context's status code; the message goes to `lastStatusMessage`. */
+/**
+ * Reads the root context's status code (callout failures, gRPC close); the message goes to
+ * `lastStatusMessage`. Valid in callout callbacks.
+ */
 export function getStatus(): u32 {
   store<u32>(OUT_U32, 0);
   clearOutPair();

@@ -28,16 +28,19 @@ const slotCapacity = new StaticArray<usize>(SLOT_COUNT);
 const slotLength = new StaticArray<usize>(SLOT_COUNT);
 
 // String literals live in static memory (below `__data_end`): immutable and never freed, so
-// their UTF-8 bytes are cached (direct-mapped by address) and header names such as
-// "user-agent" are encoded once per VM instead of once per call.
-const LITERAL_CACHE_SIZE: i32 = 32;
-const literalSource = new StaticArray<usize>(LITERAL_CACHE_SIZE);
-const literalPtr = new StaticArray<usize>(LITERAL_CACHE_SIZE);
-const literalLength = new StaticArray<usize>(LITERAL_CACHE_SIZE);
+// their UTF-8 bytes are cached and header names such as "user-agent" are encoded once per VM
+// instead of once per call. Each scratch slot has its own direct-mapped cache (by address), so
+// the strings of one hostcall, which always use different slots, never evict each other.
+const LITERAL_CACHE_BITS: i32 = 4;
+const LITERAL_CACHE_SIZE: i32 = 1 << LITERAL_CACHE_BITS;
+const literalSource = new StaticArray<usize>(SLOT_COUNT * LITERAL_CACHE_SIZE);
+const literalPtr = new StaticArray<usize>(SLOT_COUNT * LITERAL_CACHE_SIZE);
+const literalLength = new StaticArray<usize>(SLOT_COUNT * LITERAL_CACHE_SIZE);
 
 function encodeLiteral(text: string, slot: i32): usize {
   const source = changetype<usize>(text);
-  const index = <i32>((source >> 4) & (<usize>(LITERAL_CACHE_SIZE - 1)));
+  const index =
+    (slot << LITERAL_CACHE_BITS) + <i32>((source >> 4) & (<usize>(LITERAL_CACHE_SIZE - 1)));
   if (unchecked(literalSource[index]) != source) {
     const old = unchecked(literalPtr[index]);
     if (old != 0) heap.free(old);
@@ -129,8 +132,8 @@ export function clearOutPair(): void {
 export function takeOutString(): string {
   const ptr = <usize>load<u32>(OUT_PTR);
   const size = <usize>load<u32>(OUT_SIZE);
-  if (ptr == 0 || size == 0) return "";
-  const text = String.UTF8.decodeUnsafe(ptr, size);
+  if (ptr == 0) return "";
+  const text = size == 0 ? "" : String.UTF8.decodeUnsafe(ptr, size);
   releaseHostBlock(ptr);
   return text;
 }

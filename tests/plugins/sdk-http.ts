@@ -50,6 +50,65 @@ class HttpApi extends HttpContext {
         GrpcStatus.PermissionDenied,
       );
       return FilterHeadersStatus.Continue; // ignored by the host after a local reply
+    } else if (this.op == "literals") {
+      // Literal names and values laid out in static memory at many different distances (so
+      // some pairs share a cache index): the UTF-8 cache must keep both strings of one call.
+      const names: string[] = [
+        "x-lit-00",
+        "x-lit-01",
+        "x-lit-02",
+        "x-lit-03",
+        "x-lit-04",
+        "x-lit-05",
+        "x-lit-06",
+        "x-lit-07",
+        "x-lit-08",
+        "x-lit-09",
+        "x-lit-10",
+        "x-lit-11",
+        "x-lit-12",
+        "x-lit-13",
+        "x-lit-14",
+        "x-lit-15",
+        "x-lit-16",
+        "x-lit-17",
+        "x-lit-18",
+        "x-lit-19",
+        "x-lit-20",
+        "x-lit-21",
+        "x-lit-22",
+        "x-lit-23",
+        "x-lit-24",
+        "x-lit-25",
+        "x-lit-26",
+        "x-lit-27",
+        "x-lit-28",
+        "x-lit-29",
+        "x-lit-30",
+        "x-lit-31",
+        "x-lit-32",
+        "x-lit-33",
+        "x-lit-34",
+        "x-lit-35",
+        "x-lit-36",
+        "x-lit-37",
+        "x-lit-38",
+        "x-lit-39",
+        "x-lit-40",
+        "x-lit-41",
+        "x-lit-42",
+        "x-lit-43",
+        "x-lit-44",
+        "x-lit-45",
+        "x-lit-46",
+        "x-lit-47",
+        "x-lit-48",
+        "x-lit-49",
+      ];
+      for (let d = 1; d < names.length; d++) {
+        h.add(names[0], names[d]);
+        h.add(names[d], names[0]);
+      }
     } else if (this.op == "pause") {
       return FilterHeadersStatus.StopAllIterationAndWatermark;
     }

@@ -26,6 +26,7 @@ export * from "proxy-wasm-as/assembly/exports";
 // Top-level code runs in _start: allowed to allocate, not to make proxy_* hostcalls.
 const started = new Array<string>();
 started.push("top-level");
+logInfo("logged from top-level code");
 
 function describe(value: string | null): string {
   return value === null ? "(null)" : value;

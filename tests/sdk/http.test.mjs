@@ -144,3 +144,17 @@ test("teardown runs onLog → onDone → onDelete with headers readable in onLog
     `onDelete ${id}`,
   ]);
 });
+
+test("literal header names and values are encoded correctly, and again from the cache", () => {
+  const plugin = new Host().loadPlugin({ wasm });
+  for (let round = 0; round < 2; round++) {
+    const s = plugin.newHttpStream();
+    s.sendRequestHeaders(get("/", [["x-op", "literals"]]), { endOfStream: true });
+    const added = s.requestHeaders.filter(([n]) => n.startsWith("x-lit-"));
+    const name = (i) => `x-lit-${String(i).padStart(2, "0")}`;
+    const expected = [];
+    for (let d = 1; d < 50; d++) expected.push([name(0), name(d)], [name(d), name(0)]);
+    assert.deepEqual(added, expected);
+    s.complete();
+  }
+});

@@ -17,6 +17,7 @@ test("start sequence: onVmStart then onConfigure, with both configurations and p
     configuration: "plugin-conf",
   });
   assert.deepEqual(p.logMessages("info"), [
+    "logged from top-level code",
     `onVmStart ${p.rootContextId} vm_config=vm-conf size=7`,
     "onConfigure size=11 config=plugin-conf top-level",
     "plugin_name=lifecycle",
@@ -25,6 +26,14 @@ test("start sequence: onVmStart then onConfigure, with both configurations and p
     "request.path in root=(null)",
     `now_ms=${Date.UTC(2026, 0, 2, 3, 4, 5)}`,
   ]);
+});
+
+test("top-level code may log: proxy_log is allowed during _start, the level is not asked", () => {
+  const p = new Host().loadPlugin({ wasm, logLevel: "info", trace: true });
+  assert.equal(p.logs[0].message, "logged from top-level code");
+  assert.equal(p.logs[0].contextId, 0, "logged from the VM context");
+  const calls = p.trace.filter((e) => e.kind === "hostcall" && e.contextId === 0).map((e) => e.fn);
+  assert.ok(calls.includes("proxy_log") && !calls.includes("proxy_get_log_level"), calls.join());
 });
 
 test("onConfigure returning false fails the load", () => {

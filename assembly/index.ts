@@ -50,4 +50,5 @@ export {
 } from "./api/properties";
 export { splitPropertyPath } from "./util/property-path";
 export { getCurrentTimeNanoseconds } from "./hostcalls/time";
+export { lastResult } from "./hostcalls/result";
 export { JsonKind, JsonParseResult, JsonValue, parseJson } from "./util/json";

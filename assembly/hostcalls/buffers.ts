@@ -1,5 +1,6 @@
 // Buffer hostcalls: bodies, TCP data, configurations, callout bodies (reference §3.3).
 import { BufferType, WasmResult } from "../abi/types";
+import { recordResult } from "./result";
 import { clearOutPair, OUT_PTR, OUT_SIZE, OUT_U32, takeOutBytes, takeOutString } from "./memory";
 
 // @ts-ignore: decorator
@@ -30,9 +31,6 @@ declare function proxy_set_buffer_bytes(
   dataSize: usize,
 ): WasmResult;
 
-/** Result of the last `getBufferBytes`/`getBufferString`/`getBufferSize` call. */
-export let lastBufferResult: WasmResult = WasmResult.Ok;
-
 /** Reads up to `maxSize` bytes from `start`; null when the host reports the buffer unavailable. */
 export function getBufferBytes(
   bufferType: BufferType,
@@ -40,24 +38,28 @@ export function getBufferBytes(
   maxSize: u32,
 ): ArrayBuffer | null {
   clearOutPair();
-  lastBufferResult = proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE);
-  if (lastBufferResult != WasmResult.Ok) return null;
+  const result = recordResult(
+    proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE),
+  );
+  if (result != WasmResult.Ok) return null;
   return takeOutBytes();
 }
 
 /** Like `getBufferBytes`, decoded as UTF-8; null when unavailable. */
 export function getBufferString(bufferType: BufferType, start: u32, maxSize: u32): string | null {
   clearOutPair();
-  lastBufferResult = proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE);
-  if (lastBufferResult != WasmResult.Ok) return null;
+  const result = recordResult(
+    proxy_get_buffer_bytes(bufferType, start, maxSize, OUT_PTR, OUT_SIZE),
+  );
+  if (result != WasmResult.Ok) return null;
   return takeOutString();
 }
 
-/** Current size of a buffer in bytes; 0 when unavailable (see `lastBufferResult`). */
+/** Current size of a buffer in bytes; 0 when unavailable (see `lastResult()`). */
 export function getBufferSize(bufferType: BufferType): u32 {
   store<u32>(OUT_U32, 0);
-  lastBufferResult = proxy_get_buffer_status(bufferType, OUT_U32, OUT_SIZE);
-  return lastBufferResult == WasmResult.Ok ? load<u32>(OUT_U32) : 0;
+  const result = recordResult(proxy_get_buffer_status(bufferType, OUT_U32, OUT_SIZE));
+  return result == WasmResult.Ok ? load<u32>(OUT_U32) : 0;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Header-map hostcalls (reference §3.4). Keys are lower-cased by the host.
 import { MapType, WasmResult } from "../abi/types";
 import { decodePairs, encodePairs, HeaderPair } from "../util/pairs";
+import { recordResult } from "./result";
 import {
   clearOutPair,
   encodedLength,
@@ -72,21 +73,14 @@ declare function proxy_set_header_map_pairs(
 @external("env", "proxy_get_header_map_size")
 declare function proxy_get_header_map_size(mapType: MapType, outSize: usize): WasmResult;
 
-/** Result of the last `getHeaderMapValue` / `getHeaderMapPairs` / `getHeaderMapSize` call. */
-export let lastHeaderResult: WasmResult = WasmResult.Ok;
-
 /** First value of `key`; null when absent (NotFound) or the map is unavailable (BadArgument). */
 export function getHeaderMapValue(mapType: MapType, key: string): string | null {
   const keyPtr = encodeUtf8(key, SLOT_KEY);
   clearOutPair();
-  lastHeaderResult = proxy_get_header_map_value(
-    mapType,
-    keyPtr,
-    encodedLength(SLOT_KEY),
-    OUT_PTR,
-    OUT_SIZE,
+  const result = recordResult(
+    proxy_get_header_map_value(mapType, keyPtr, encodedLength(SLOT_KEY), OUT_PTR, OUT_SIZE),
   );
-  if (lastHeaderResult != WasmResult.Ok) return null;
+  if (result != WasmResult.Ok) return null;
   return takeOutString();
 }
 
@@ -125,10 +119,10 @@ export function removeHeaderMapValue(mapType: MapType, key: string): WasmResult 
 /** Every entry in host order (duplicates kept); empty when the map is empty or unavailable. */
 export function getHeaderMapPairs(mapType: MapType): HeaderPair[] {
   clearOutPair();
-  lastHeaderResult = proxy_get_header_map_pairs(mapType, OUT_PTR, OUT_SIZE);
+  const result = recordResult(proxy_get_header_map_pairs(mapType, OUT_PTR, OUT_SIZE));
   const ptr = <usize>load<u32>(OUT_PTR);
   const size = <usize>load<u32>(OUT_SIZE);
-  if (lastHeaderResult != WasmResult.Ok || ptr == 0) return [];
+  if (result != WasmResult.Ok || ptr == 0) return [];
   const pairs = decodePairs(ptr, size);
   releaseHostBlock(ptr);
   return pairs;
@@ -143,6 +137,6 @@ export function setHeaderMapPairs(mapType: MapType, pairs: HeaderPair[]): WasmRe
 /** Envoy's byte size of the map (sum of key and value lengths); 0 when unavailable. */
 export function getHeaderMapSize(mapType: MapType): u32 {
   store<u32>(OUT_U32, 0);
-  lastHeaderResult = proxy_get_header_map_size(mapType, OUT_U32);
-  return lastHeaderResult == WasmResult.Ok ? load<u32>(OUT_U32) : 0;
+  const result = recordResult(proxy_get_header_map_size(mapType, OUT_U32));
+  return result == WasmResult.Ok ? load<u32>(OUT_U32) : 0;
 }

@@ -1,6 +1,7 @@
 // Property hostcalls (reference §3.2, §5.2). Paths are NUL-joined segments.
 import { WasmResult } from "../abi/types";
 import { encodePropertyPath } from "../util/property-path";
+import { recordResult } from "./result";
 import { bufferLength, bufferPtr, clearOutPair, OUT_PTR, OUT_SIZE, takeOutBytes } from "./memory";
 
 // @ts-ignore: decorator
@@ -21,20 +22,14 @@ declare function proxy_set_property(
   valueSize: usize,
 ): WasmResult;
 
-/** Result of the last `getProperty` call (NotFound, SerializationFailure…). */
-export let lastPropertyResult: WasmResult = WasmResult.Ok;
-
 /** Raw property bytes (encoding per reference §5.3); null when the host has no such property. */
 export function getProperty(path: string[]): ArrayBuffer | null {
   const encodedPath = encodePropertyPath(path);
   clearOutPair();
-  lastPropertyResult = proxy_get_property(
-    changetype<usize>(encodedPath),
-    encodedPath.byteLength,
-    OUT_PTR,
-    OUT_SIZE,
+  const result = recordResult(
+    proxy_get_property(changetype<usize>(encodedPath), encodedPath.byteLength, OUT_PTR, OUT_SIZE),
   );
-  if (lastPropertyResult != WasmResult.Ok) return null;
+  if (result != WasmResult.Ok) return null;
   return takeOutBytes();
 }
 

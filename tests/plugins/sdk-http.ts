@@ -7,6 +7,7 @@ import {
   GrpcStatus,
   HeaderPair,
   HttpContext,
+  lastResult,
   logInfo,
   registerRootContext,
   RootContext,
@@ -28,6 +29,7 @@ class HttpApi extends HttpContext {
     if (this.op == "headers") {
       h.add("x-got-ua", describe(h.get("User-Agent")));
       h.add("x-got-missing", describe(h.get("x-missing")));
+      h.add("x-missing-result", lastResult().toString());
       h.add("x-has-ua", h.has("user-agent") ? "yes" : "no");
       h.add("x-multi-values", h.getAll("x-multi").join("|"));
       h.add("x-num-headers", numHeaders.toString());
@@ -151,6 +153,7 @@ class HttpApi extends HttpContext {
     this.responseHeaders.add("x-response-seen", this.op);
     if (this.op == "continue-late") {
       logInfo("request headers now: " + describe(this.requestHeaders.get("x-op")));
+      logInfo("result now: " + lastResult().toString());
       logInfo("add to request now: " + this.requestHeaders.add("x-late", "1").toString());
     }
     return FilterHeadersStatus.Continue;

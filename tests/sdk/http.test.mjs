@@ -28,10 +28,11 @@ test("HeaderMap get/has/getAll/set/remove/pairs/byteSize", () => {
   const h = (name) => s.requestHeaders.filter(([n]) => n === name).map(([, v]) => v);
   assert.deepEqual(h("x-got-ua"), ["curl/8"], "get is case-insensitive");
   assert.deepEqual(h("x-got-missing"), ["(null)"], "get of a missing header is null");
+  assert.deepEqual(h("x-missing-result"), ["1"], "lastResult() tells NotFound");
   assert.deepEqual(h("x-has-ua"), ["yes"]);
   assert.deepEqual(h("x-multi-values"), ["a|b"], "getAll keeps order");
   assert.deepEqual(h("x-num-headers"), ["10"]);
-  assert.deepEqual(h("x-pairs-before"), ["15"], "pairs() sees the entries added so far");
+  assert.deepEqual(h("x-pairs-before"), ["16"], "pairs() sees the entries added so far");
   assert.deepEqual(h("x-replace"), ["new"], "set replaces every value");
   assert.deepEqual(h("x-remove"), [], "remove drops the header");
   const byteSize = Number(h("x-byte-size")[0]);
@@ -127,6 +128,7 @@ test("request headers are no longer writable after they continued", () => {
   s.sendResponseHeaders([[":status", "200"]], { endOfStream: true });
   assert.deepEqual(plugin.logMessages("info"), [
     "request headers now: (null)",
+    "result now: 2",
     "add to request now: 2",
   ]);
 });

@@ -18,6 +18,8 @@ export interface Limits {
   min: number;
   max: number | null;
   shared: boolean;
+  /** memory64 flag (a proposal; cpp-host runs wasm32 only). */
+  memory64: boolean;
 }
 
 /** One entry of the import section. */
@@ -40,6 +42,10 @@ export interface ExportEntry {
 export interface ModuleShape {
   imports: ImportEntry[];
   exports: ExportEntry[];
+  /** Memories defined by the module (memory section), in order. */
+  memories: Limits[];
+  /** Byte range `[start, end)` of the whole memory section (id, size and payload), if any. */
+  memorySection: { start: number; end: number } | null;
 }
 
 const VALTYPES: Record<number, ValType> = {
@@ -101,7 +107,7 @@ class Reader {
     const flags = this.byte();
     const min = this.u32();
     const max = flags & 1 ? this.u32() : null;
-    return { min, max, shared: (flags & 2) !== 0 };
+    return { min, max, shared: (flags & 2) !== 0, memory64: (flags & 4) !== 0 };
   }
 }
 
@@ -123,11 +129,18 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
   const importedFuncTypes: FuncType[] = [];
   const definedFuncTypes: FuncType[] = [];
   const rawExports: { name: string; kind: number; index: number }[] = [];
+  const memories: Limits[] = [];
+  let memorySection: { start: number; end: number } | null = null;
   while (r.pos < bytes.length) {
+    const start = r.pos;
     const id = r.byte();
     const size = r.u32();
     const end = r.pos + size;
-    if (id === 1) {
+    if (id === 5) {
+      memorySection = { start, end };
+      const n = r.u32();
+      for (let i = 0; i < n; i++) memories.push(r.limits());
+    } else if (id === 1) {
       const n = r.u32();
       for (let i = 0; i < n; i++) {
         const form = r.byte();
@@ -193,5 +206,57 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
     }
     return { name: e.name, kind, type };
   });
-  return { imports, exports };
+  return { imports, exports, memories, memorySection };
+}
+
+/** Unsigned LEB128. */
+function leb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) b |= 0x80;
+    out.push(b);
+  } while (value > 0);
+  return out;
+}
+
+/** The largest page count a wasm32 memory may declare (4 GiB). */
+const SPEC_MAX_PAGES = 65536;
+
+/**
+ * Rewrites the memory section so that no defined (wasm32) memory can grow past `maxPages`: a
+ * missing maximum becomes `maxPages`, a larger one is lowered to it. This is what V8's
+ * `--wasm-max-mem-pages` (set by cpp-host to 1 GiB / 64 KiB) does for every memory: `memory.grow`
+ * beyond the cap returns -1. Declarations V8 would reject anyway (maximum above the wasm32 limit,
+ * memory64) are left alone so that compilation still fails. Returns null when nothing changes;
+ * otherwise the new bytes and where the following bytes moved (`shiftFrom` in the new binary,
+ * by `delta` bytes) so that code offsets can be mapped back to the original binary.
+ */
+export function capDefinedMemories(
+  bytes: Uint8Array,
+  shape: ModuleShape,
+  maxPages: number,
+): { bytes: Uint8Array; shiftFrom: number; delta: number } | null {
+  const sec = shape.memorySection;
+  if (sec === null) return null;
+  const capped = shape.memories.map((m): Limits => {
+    if (m.memory64 || (m.max !== null && m.max > SPEC_MAX_PAGES)) return m;
+    if (m.max !== null && m.max <= maxPages) return m;
+    return { ...m, max: maxPages };
+  });
+  if (capped.every((m, i) => m === shape.memories[i])) return null;
+  const payload: number[] = [...leb(capped.length)];
+  for (const m of capped) {
+    payload.push((m.max !== null ? 1 : 0) | (m.shared ? 2 : 0) | (m.memory64 ? 4 : 0));
+    payload.push(...leb(m.min));
+    if (m.max !== null) payload.push(...leb(m.max));
+  }
+  const section = [5, ...leb(payload.length), ...payload];
+  const out = new Uint8Array(bytes.length - (sec.end - sec.start) + section.length);
+  out.set(bytes.subarray(0, sec.start), 0);
+  out.set(section, sec.start);
+  out.set(bytes.subarray(sec.end), sec.start + section.length);
+  const delta = section.length - (sec.end - sec.start);
+  return { bytes: out, shiftFrom: sec.start + section.length, delta };
 }

@@ -37,6 +37,25 @@ export interface HttpCallResponse {
   trailers?: HeadersInput;
 }
 
+/** A DNS lookup started by the plugin with `envoy_resolve_dns` (reference §3.11). */
+export interface DnsRequest {
+  /** Token written to the plugin (per VM: 1, 2, …; never 0). */
+  token: number;
+  /** The address text the plugin asked for, as given. */
+  address: string;
+}
+
+/**
+ * One resolved address for `Plugin.respondToDns`. Envoy writes each answer's address as its
+ * `Network::Address` string, i.e. `"ip:port"` with port 0 for a DNS answer (e.g. `"10.0.0.1:0"`,
+ * `"[::1]:0"`); the mock writes the string exactly as given.
+ */
+export interface DnsAnswer {
+  address: string;
+  /** TTL in whole seconds (written as u32). */
+  ttlSeconds: number;
+}
+
 /** A gRPC call or stream opened by the plugin. */
 export interface GrpcCallRecord {
   /** 5, 9, … for unary calls; 6, 10, … for streams. */

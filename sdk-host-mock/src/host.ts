@@ -1,6 +1,7 @@
 import { MetricStore, type MetricRecord } from "./metrics.js";
 import { SharedDataStore, SharedQueueStore } from "./shared-data.js";
 import { Plugin, type PluginOptions } from "./plugin.js";
+import { defineOwn } from "./properties.js";
 
 /** Options of {@link Host}. */
 export interface HostOptions {
@@ -49,6 +50,7 @@ export class Host {
   private depth = 0;
   private draining = false;
   private deferred: (() => void)[] = [];
+  private hostErrors: unknown[] = [];
   private connectionIds = 0;
 
   constructor(options: HostOptions = {}) {
@@ -112,7 +114,8 @@ export class Host {
   /** Metrics by name (the hidden `wasmcustom.` prefix omitted). */
   get metrics(): Record<string, MetricSnapshot> {
     const out: Record<string, MetricSnapshot> = {};
-    for (const r of this.metricStore.all()) out[r.name] = snapshot(r);
+    // defineOwn: a metric named "__proto__" is a key like any other.
+    for (const r of this.metricStore.all()) defineOwn(out, r.name, snapshot(r));
     return out;
   }
 
@@ -135,7 +138,8 @@ export class Host {
 
   /**
    * @internal Runs `fn` as one host event. Actions deferred with {@link defer} (work Envoy
-   * does "after the current VM call returns") run when the outermost event finishes.
+   * does "after the current VM call returns") run when the outermost event finishes. Then the
+   * first error a hostcall reported with {@link reportHostError} is thrown.
    */
   dispatch<T>(fn: () => T): T {
     this.depth++;
@@ -144,18 +148,45 @@ export class Host {
       result = fn();
     } catch (e) {
       this.depth--;
-      if (this.depth === 0 && !this.draining) this.deferred = [];
+      if (this.depth === 0 && !this.draining) {
+        this.deferred = [];
+        this.hostErrors = [];
+      }
       throw e;
     }
     this.depth--;
-    if (this.depth === 0) this.drain();
+    if (this.depth === 0) this.settle();
     return result;
   }
 
   /** @internal Queues an after-VM-call action. */
   defer(action: () => void): void {
     this.deferred.push(action);
-    if (this.depth === 0) this.drain();
+    if (this.depth === 0) this.settle();
+  }
+
+  /**
+   * @internal A hostcall implementation threw (a host-mock bug or a throwing test hook). The
+   * module got an error result instead; the exception is rethrown to the test by the driving
+   * method once the current host event (including its deferred actions) is over.
+   */
+  reportHostError(error: unknown): void {
+    this.hostErrors.push(error);
+  }
+
+  private settle(): void {
+    if (this.draining) return;
+    try {
+      this.drain();
+    } catch (e) {
+      this.hostErrors = [];
+      throw e;
+    }
+    if (this.hostErrors.length > 0) {
+      const first = this.hostErrors[0];
+      this.hostErrors = [];
+      throw first;
+    }
   }
 
   private drain(): void {

@@ -25,6 +25,7 @@ import { toBytes, utf8 } from "./memory.js";
 import type { Plugin } from "./plugin.js";
 import {
   PropertyTree,
+  defineOwn,
   duration,
   timestamp,
   uint,
@@ -785,8 +786,10 @@ function joined(map: HeaderMap, key: string): string | undefined {
   return all.length === 0 ? undefined : all.join(",");
 }
 
+/** Header map as a CEL map value (multi-values comma-joined); any header name is an own key. */
 function headerObject(map: HeaderMap): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of map.toList()) out[k] = k in out ? `${out[k]},${v}` : v;
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of map.toList())
+    defineOwn(out, k, Object.hasOwn(out, k) ? `${out[k]},${v}` : v);
   return out;
 }

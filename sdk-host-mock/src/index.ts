@@ -18,7 +18,13 @@ export {
   type LocalResponse,
 } from "./http-stream.js";
 export { TcpStream } from "./tcp-stream.js";
-export type { HttpCallRecord, HttpCallResponse, GrpcCallRecord } from "./callouts.js";
+export type {
+  HttpCallRecord,
+  HttpCallResponse,
+  GrpcCallRecord,
+  DnsRequest,
+  DnsAnswer,
+} from "./callouts.js";
 export { PluginLoadError, PluginTrapError, type SourceLocation, type WasmFrame } from "./errors.js";
 export type { TraceEntry, TraceCall, TraceHostcall, ExtraImports } from "./vm.js";
 export type { ForeignFunction, ForeignFunctionResult } from "./hostcalls/foreign.js";

@@ -15,9 +15,33 @@ export function toBytes(value: string | Uint8Array): Uint8Array {
 }
 
 /**
+ * A wasm i32 argument (JS passes it signed) as the unsigned 32-bit value cpp-host sees. Host
+ * code must convert pointers with this BEFORE doing arithmetic on them (`u32(iovs) + i * 8`),
+ * so that sums are computed on unsigned values and can exceed 2^32 (and fail the bounds check)
+ * instead of wrapping around to a low address.
+ */
+export function u32(value: number): number {
+  return value >>> 0;
+}
+
+/**
+ * A guest address or length as given to {@link GuestMemory}: a raw wasm i32 argument (negative =
+ * top bit set) or an offset the host computed from unsigned values. Returns -1 for anything that
+ * is not a 32-bit unsigned value — in particular computed offsets ≥ 2^32, which cpp-host's 64-bit
+ * `Word` arithmetic also rejects (out of bounds) rather than wrapping.
+ */
+function address(value: number): number {
+  if (!Number.isInteger(value)) return -1;
+  if (value < 0) return value >= -0x80000000 ? value >>> 0 : -1;
+  return value <= 0xffffffff ? value : -1;
+}
+
+/**
  * Bounds-checked access to a module's linear memory (reference §1.7). Every method reports
  * failure as a boolean / null / `InvalidMemoryAccess` — never a JS exception — so a bad pointer
- * from the plugin is returned to the plugin and the host keeps running.
+ * from the plugin is returned to the plugin and the host keeps running. Pointers and lengths
+ * are raw i32 arguments or unsigned offsets (see {@link u32}); a range that does not lie entirely
+ * inside memory — including one at or past 2^32 — is out of bounds, never wrapped.
  */
 export class GuestMemory {
   private buffer: ArrayBuffer | null = null;
@@ -48,52 +72,62 @@ export class GuestMemory {
     return this.u8.length;
   }
 
+  /** The start of `[ptr, ptr+len)` if the range lies inside memory, else -1. */
+  private start(ptr: number, len: number): number {
+    this.sync();
+    const p = address(ptr);
+    const n = address(len);
+    if (p < 0 || n < 0 || p + n > this.u8.length) return -1;
+    return p;
+  }
+
   /** True when `[ptr, ptr+len)` lies inside memory. */
   inBounds(ptr: number, len: number): boolean {
-    this.sync();
-    ptr >>>= 0;
-    len >>>= 0;
-    return ptr + len <= this.u8.length;
+    return this.start(ptr, len) >= 0;
   }
 
   /** Copies `len` bytes at `ptr`, or null if out of bounds. */
   read(ptr: number, len: number): Uint8Array | null {
-    if (!this.inBounds(ptr, len)) return null;
-    ptr >>>= 0;
-    return this.u8.slice(ptr, ptr + (len >>> 0));
+    const p = this.start(ptr, len);
+    if (p < 0) return null;
+    return this.u8.slice(p, p + address(len));
   }
 
   /** Reads UTF-8 text at `ptr`, or null if out of bounds. */
   readString(ptr: number, len: number): string | null {
-    if (!this.inBounds(ptr, len)) return null;
-    ptr >>>= 0;
-    return utf8(this.u8.subarray(ptr, ptr + (len >>> 0)));
+    const p = this.start(ptr, len);
+    if (p < 0) return null;
+    return utf8(this.u8.subarray(p, p + address(len)));
   }
 
   /** Reads a u32, or null if out of bounds. */
   readU32(ptr: number): number | null {
-    if (!this.inBounds(ptr, 4)) return null;
-    return this.dv.getUint32(ptr >>> 0, true);
+    const p = this.start(ptr, 4);
+    if (p < 0) return null;
+    return this.dv.getUint32(p, true);
   }
 
   /** Writes a u32 LE; false if out of bounds. */
   writeU32(ptr: number, value: number): boolean {
-    if (!this.inBounds(ptr, 4)) return false;
-    this.dv.setUint32(ptr >>> 0, value >>> 0, true);
+    const p = this.start(ptr, 4);
+    if (p < 0) return false;
+    this.dv.setUint32(p, value >>> 0, true);
     return true;
   }
 
   /** Writes a u64 LE; false if out of bounds. */
   writeU64(ptr: number, value: bigint): boolean {
-    if (!this.inBounds(ptr, 8)) return false;
-    this.dv.setBigUint64(ptr >>> 0, BigInt.asUintN(64, value), true);
+    const p = this.start(ptr, 8);
+    if (p < 0) return false;
+    this.dv.setBigUint64(p, BigInt.asUintN(64, value), true);
     return true;
   }
 
   /** Writes bytes; false if out of bounds. */
   write(ptr: number, data: Uint8Array): boolean {
-    if (!this.inBounds(ptr, data.length)) return false;
-    this.u8.set(data, ptr >>> 0);
+    const p = this.start(ptr, data.length);
+    if (p < 0) return false;
+    this.u8.set(data, p);
     return true;
   }
 

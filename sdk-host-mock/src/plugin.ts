@@ -9,7 +9,13 @@ import {
   type AbiVersion,
   type LogLevelName,
 } from "./abi.js";
-import type { GrpcCallRecord, HttpCallRecord, HttpCallResponse } from "./callouts.js";
+import type {
+  DnsAnswer,
+  DnsRequest,
+  GrpcCallRecord,
+  HttpCallRecord,
+  HttpCallResponse,
+} from "./callouts.js";
 import type { ContextRef } from "./context.js";
 import { PluginLoadError, PluginTrapError } from "./errors.js";
 import { HeaderMap, headerListFrom, type HeaderList, type HeadersInput } from "./header-map.js";
@@ -17,7 +23,7 @@ import type { Host, TimerEvent } from "./host.js";
 import type { ForeignFunction } from "./hostcalls/foreign.js";
 import { HttpStream, type StreamOptions } from "./http-stream.js";
 import { toBytes } from "./memory.js";
-import { PropertyTree, type PropertiesInput, type PropertyValue } from "./properties.js";
+import { PropertyTree, defineOwn, type PropertiesInput, type PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
 import { Vm, type ExtraImports, type TraceEntry } from "./vm.js";
 
@@ -101,6 +107,11 @@ export class Plugin implements ContextRef {
   readonly httpCalls: HttpCallRecord[] = [];
   /** gRPC calls and streams in dispatch order. */
   readonly grpcCalls: GrpcCallRecord[] = [];
+  /**
+   * DNS lookups the plugin started with Envoy's `envoy_resolve_dns` (reference §3.11), in call
+   * order: `{ token, address }`. Answer them with {@link respondToDns}.
+   */
+  readonly dnsRequests: DnsRequest[] = [];
   /** Current tick period in ms (0 = none). */
   tickPeriodMs = 0;
   /** Last `proc_exit` code, if the plugin called it (execution continues, as in Envoy). */
@@ -120,8 +131,10 @@ export class Plugin implements ContextRef {
   /** @internal */ grpcTrailingMetadata: HeaderMap | null = null;
   /** @internal */ callData: Uint8Array | null = null;
   /** @internal */ readonly declaredProperties = new Map<string, { readonly: boolean }>();
-  /** @internal */ readonly foreignFunctions: Record<string, ForeignFunction>;
+  /** @internal User foreign functions by name (a Map: no inherited names). */
+  readonly foreignFunctions: Map<string, ForeignFunction>;
   private readonly clusters: Set<string> | null;
+  private readonly answeredDns = new Set<number>();
   private tickTimer: TimerEvent | null = null;
 
   /** @internal Use {@link Host.loadPlugin}. */
@@ -142,7 +155,7 @@ export class Plugin implements ContextRef {
     this.allowOnHeadersStopIteration = options.allowOnHeadersStopIteration ?? false;
     this.failOpen = options.failOpen ?? false;
     this.clusters = options.clusters ? new Set(options.clusters) : null;
-    this.foreignFunctions = { ...(options.foreignFunctions ?? {}) };
+    this.foreignFunctions = new Map(Object.entries(options.foreignFunctions ?? {}));
     const bytes =
       typeof options.wasm === "string" ? new Uint8Array(readFileSync(options.wasm)) : options.wasm;
 
@@ -179,11 +192,16 @@ export class Plugin implements ContextRef {
         }
         throw e;
       };
+      // cpp-host `ContextBase::onStart`: on_context_create, then on_vm_start — called even when
+      // on_context_create just trapped (the failed state is not re-checked, §1.3). The trap
+      // still fails the start: the mock reports it once on_vm_start has run.
+      let createTrap: PluginTrapError | null = null;
       try {
         this.configurationReadable = true;
         this.vm.call("proxy_on_context_create", this, [this.id, 0]);
       } catch (e) {
-        fail("start", FailState.StartFailed, e);
+        if (!(e instanceof PluginTrapError)) throw e;
+        createTrap = e;
       } finally {
         this.configurationReadable = false;
       }
@@ -191,8 +209,11 @@ export class Plugin implements ContextRef {
       try {
         ok = this.vm.call("proxy_on_vm_start", this, [this.id, this.vmConfiguration.length]);
       } catch (e) {
-        fail("start", FailState.StartFailed, e);
+        // A second trap on the already failed VM does not replace the first one.
+        if (createTrap === null) fail("start", FailState.StartFailed, e);
+        if (!(e instanceof PluginTrapError)) throw e;
       }
+      if (createTrap !== null) fail("start", FailState.StartFailed, createTrap);
       if (ok === 0) {
         throw new PluginLoadError(
           `Wasm plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
@@ -279,7 +300,8 @@ export class Plugin implements ContextRef {
   get sharedData(): Record<string, { value: string; cas: number }> {
     const out: Record<string, { value: string; cas: number }> = {};
     for (const [k, e] of this.host.sharedData.entries(this.vmId)) {
-      out[k] = { value: new TextDecoder().decode(e.value), cas: e.cas };
+      // defineOwn: a key named "__proto__" is a key like any other.
+      defineOwn(out, k, { value: new TextDecoder().decode(e.value), cas: e.cas });
     }
     return out;
   }
@@ -427,7 +449,40 @@ export class Plugin implements ContextRef {
     });
   }
 
+  /**
+   * Answers a DNS lookup started with `envoy_resolve_dns` (Envoy `Context::onResolveDns`,
+   * reference §3.11, §5.8): calls `envoy_on_resolve_dns(root_id, token, data_size)` on the root
+   * context that made the call, with the result staged as buffer 8 (CallData) for the duration
+   * of the callback:
+   * `u32 N`, then N × `u32 ttl_seconds`, then the N addresses, each NUL-terminated (all LE).
+   * `answers = null` is a failed resolution: buffer 8 is empty and `data_size` is 0 (an empty
+   * array is a successful lookup with no answers: 4 bytes, N = 0).
+   * Nothing is called when the module does not export `envoy_on_resolve_dns`, the VM has failed
+   * or the root context was deleted. Throws if `token` is unknown or was already answered.
+   */
+  respondToDns(token: number, answers: readonly DnsAnswer[] | null): void {
+    if (!this.dnsRequests.some((r) => r.token === token))
+      throw new Error(`no DNS request with token ${token}`);
+    if (this.answeredDns.has(token)) throw new Error(`DNS request ${token} was already answered`);
+    this.answeredDns.add(token);
+    this.host.dispatch(() => {
+      if (this.vm.failed || this.state === "deleted") return;
+      const data = answers === null ? new Uint8Array(0) : encodeDnsAnswers(answers);
+      this.callData = data;
+      try {
+        this.vm.call("envoy_on_resolve_dns", this, [this.id, token, data.length]);
+      } finally {
+        this.callData = null;
+      }
+    });
+  }
+
   // ------------------------------------------------------------------ internal (hostcalls)
+
+  /** @internal `envoy_resolve_dns` accepted a lookup. */
+  registerDnsRequest(rec: DnsRequest): void {
+    this.dnsRequests.push(rec);
+  }
 
   /** @internal Records a log record if at or above the configured level. */
   log(level: number, message: string, contextId: number, via?: "fd_write"): void {
@@ -609,6 +664,22 @@ export class Plugin implements ContextRef {
       this.status.message = "";
     }
   }
+}
+
+/** Envoy's `onResolveDns` buffer (§5.8): u32 N, N × u32 TTL, N NUL-terminated addresses. */
+function encodeDnsAnswers(answers: readonly DnsAnswer[]): Uint8Array {
+  const addresses = answers.map((a) => toBytes(a.address));
+  const size = 4 + answers.length * 4 + addresses.reduce((n, a) => n + a.length + 1, 0);
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, answers.length, true);
+  answers.forEach((a, i) => dv.setUint32(4 + i * 4, Math.trunc(a.ttlSeconds) >>> 0, true));
+  let o = 4 + answers.length * 4;
+  for (const a of addresses) {
+    out.set(a, o);
+    o += a.length + 1;
+  }
+  return out;
 }
 
 /** Header list helper re-exported for stream modules. @internal */

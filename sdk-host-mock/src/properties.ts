@@ -114,38 +114,73 @@ export function serializeProperty(value: Exclude<PropertyValue, null>): Uint8Arr
   throw new TypeError("unsupported property value");
 }
 
-/** A tree built from dotted paths. */
+/** A map node created by the tree: no prototype, so no inherited names (§5.2 NotFound). */
+type MapNode = Record<string, PropertyValue>;
+
+/**
+ * A tree built from dotted paths. Lookups only ever see own keys: a segment such as
+ * `constructor` or `__proto__` is an ordinary name (NotFound unless the test defined it), both in
+ * the tree's own nodes (null-prototype objects) and inside map values supplied by the test.
+ */
 export class PropertyTree {
-  private root: Record<string, PropertyValue> = {};
+  /** Interior nodes created by this tree (safe to extend in place). */
+  private readonly owned = new WeakSet<object>();
+  private root: MapNode = this.node();
 
   constructor(input: PropertiesInput = {}) {
     for (const [path, value] of Object.entries(input)) this.set(path.split("."), value);
   }
 
+  private node(): MapNode {
+    const n = Object.create(null) as MapNode;
+    this.owned.add(n);
+    return n;
+  }
+
   /** Sets a value at the given segments (creating interior maps). */
   set(segments: readonly string[], value: PropertyValue): void {
-    let node: Record<string, PropertyValue> = this.root;
+    let node: MapNode = this.root;
     for (let i = 0; i < segments.length - 1; i++) {
-      const next = node[segments[i]];
-      if (!isMap(next)) node[segments[i]] = {};
-      node = node[segments[i]] as Record<string, PropertyValue>;
+      const seg = segments[i];
+      const next = Object.hasOwn(node, seg) ? node[seg] : undefined;
+      if (isMap(next) && this.owned.has(next)) {
+        node = next as MapNode;
+        continue;
+      }
+      // Copy a map supplied by the test into a node of our own instead of mutating it.
+      const child = this.node();
+      if (isMap(next)) for (const [k, v] of Object.entries(next)) defineOwn(child, k, v);
+      defineOwn<PropertyValue>(node, seg, child);
+      node = child;
     }
-    node[segments[segments.length - 1]] = value;
+    defineOwn(node, segments[segments.length - 1], value);
   }
 
   /** Looks up segments; `undefined` when absent, `null` when explicitly removed. */
   lookup(segments: readonly string[]): PropertyValue | undefined {
     let node: PropertyValue | undefined = this.root;
     for (const seg of segments) {
-      if (isMap(node)) node = node[seg];
+      if (isMap(node)) node = Object.hasOwn(node, seg) ? node[seg] : undefined;
       else if (Array.isArray(node)) {
         if (!/^\d+$/.test(seg)) return undefined;
-        node = (node as PropertyValue[])[Number(seg)];
+        const list = node as PropertyValue[];
+        const i = Number(seg);
+        node = i < list.length ? list[i] : undefined;
       } else return undefined;
       if (node === undefined || node === null) return node;
     }
     return node;
   }
+}
+
+/** Sets an own, enumerable property (also for keys like `__proto__`, which `=` would not create). */
+export function defineOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** Splits a NUL-separated path (a trailing NUL is tolerated). */

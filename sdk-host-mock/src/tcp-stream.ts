@@ -3,6 +3,20 @@
  * `proxy_on_new_connection`, downstream/upstream data with accumulation while stopped,
  * synthesized upstream close on end-of-stream writes, and teardown
  * `downstream_close → done → log → delete`.
+ *
+ * Data buffers (buffer types 2/3, §3.3) follow Envoy's `Context::onData`/`onWrite`: the host
+ * points the context at the connection buffer before the data callback and drops the pointer
+ * only when the callback returns Continue. After StopIteration the bytes stay in that buffer —
+ * readable and writable (e.g. from a root callback after `proxy_set_effective_context`) — and
+ * the next data callback is called with the accumulated size (§6.4). `proxy_continue_stream(2)`
+ * forwards (drains) the held downstream bytes; Envoy does not reset the pointer there, so the
+ * buffer then reads as empty but stays writable (whatever is written waits for the next read).
+ *
+ * A StopIteration from `proxy_on_new_connection` does not stop data callbacks: Envoy's
+ * `Network::FilterManagerImpl::onContinueReading` marks the filter initialized before calling
+ * `onNewConnection`, so later reads still reach `proxy_on_downstream_data`; only the filters
+ * after this one (the upstream) wait until the plugin continues (Continue from a data callback
+ * or `proxy_continue_stream(2)`).
  */
 import {
   FilterStatus,
@@ -19,7 +33,9 @@ import type { Plugin } from "./plugin.js";
 import { PropertyTree, uint, type PropertyValue } from "./properties.js";
 
 class Side {
+  /** Envoy's connection buffer for this direction (data not yet forwarded). */
   buffer = new BodyBuffer();
+  /** The context points at {@link buffer} (set by a data callback, cleared by Continue). */
   pointer = false;
   forwarded: Uint8Array[] = [];
 }
@@ -39,7 +55,6 @@ export class TcpStream implements ContextRef {
   private readonly down = new Side();
   private readonly up = new Side();
   private created = false;
-  private initialized = false;
   private downstreamClosed = false;
   private finished = false;
   private readonly connectionId: number;
@@ -142,16 +157,14 @@ export class TcpStream implements ContextRef {
     return s.pointer ? s.buffer : NULL_BUFFER;
   }
 
-  /** @internal `proxy_continue_stream(2)`: resume reading after the VM call. */
+  /**
+   * @internal `proxy_continue_stream(2)`: Envoy `continueReading()` after the VM call — the
+   * filters after this one get the held bytes (forwarded upstream, the buffer is drained). The
+   * buffer pointer is not reset (Envoy `continueStream` leaves `network_downstream_data_buffer_`).
+   */
   continueDownstream(): void {
     this.plugin.host.defer(() => {
       if (this.finished) return;
-      if (!this.initialized) {
-        this.initialized = true;
-        if (this.down.buffer.size > 0)
-          this.onData(this.down, "proxy_on_downstream_data", new Uint8Array(0), false);
-        return;
-      }
       this.flush(this.down);
     });
   }
@@ -197,16 +210,14 @@ export class TcpStream implements ContextRef {
   private newConnection(): NetworkStatusName | NotDeliveredStatus {
     if (this.finished || this.created) return "Skipped";
     const failed = this.failedVm();
-    if (failed !== null) {
-      if (failed === "Continue") this.initialized = true;
-      return failed;
-    }
+    if (failed !== null) return failed;
     this.created = true;
     this.invoke("proxy_on_context_create", [this.id, this.plugin.id]);
     const raw = this.invoke("proxy_on_new_connection", [this.id]);
+    // StopIteration only keeps the next filters (the upstream) waiting: nothing has been read
+    // yet, and later reads still call the data callback (see the file comment).
     const status =
       raw === undefined || raw === null ? FilterStatus.Continue : clampNetworkStatus(raw);
-    this.initialized = status === FilterStatus.Continue;
     return FilterStatus[status] as NetworkStatusName;
   }
 
@@ -219,28 +230,33 @@ export class TcpStream implements ContextRef {
     if (this.finished) return "Skipped";
     const failed = this.failedVm();
     if (failed !== null) {
-      if (failed === "Continue") side.forwarded.push(data);
+      if (failed === "Continue") {
+        // Fail-open: the filter returns Continue, so everything in the buffer goes on.
+        side.buffer.append(data);
+        this.flush(side);
+        side.pointer = false;
+      }
       return failed;
     }
     if (!this.created) {
       side.forwarded.push(data);
       return "Skipped";
     }
+    // Envoy appends the new bytes to the connection buffer; after a StopIteration it still
+    // holds the earlier ones, so the callback sees the accumulated size (§6.4).
     side.buffer.append(data);
-    if (side === this.down && !this.initialized) return "Held";
     side.pointer = true;
-    let raw: number | null | undefined;
-    try {
-      raw = this.invoke(callback, [this.id, side.buffer.size, eos ? 1 : 0]);
-    } finally {
-      side.pointer = false;
-    }
+    const raw = this.invoke(callback, [this.id, side.buffer.size, eos ? 1 : 0]);
     const status =
       raw === undefined || raw === null ? FilterStatus.Continue : clampNetworkStatus(raw);
-    if (status === FilterStatus.Continue) this.flush(side);
+    if (status === FilterStatus.Continue) {
+      this.flush(side);
+      side.pointer = false;
+    }
     return FilterStatus[status] as NetworkStatusName;
   }
 
+  /** Forwards what the connection buffer holds and drains it. */
   private flush(side: Side): void {
     if (side.buffer.size > 0) side.forwarded.push(side.buffer.bytes);
     side.buffer = new BodyBuffer();

@@ -4,8 +4,9 @@
  * restricted-hostcall allow-list (§1.4), calls into the module with trap capture, context ids and
  * the effective context.
  */
-import { FailState, wasmResultName, type AbiVersion } from "./abi.js";
+import { FailState, WasmResult, wasmResultName, type AbiVersion } from "./abi.js";
 import {
+  capDefinedMemories,
   readModuleShape,
   printValTypes,
   sameFuncType,
@@ -20,8 +21,10 @@ import {
   PluginTrapError,
   parseAbortMessage,
   parseWasmStack,
+  type WasmFrame,
 } from "./errors.js";
 import { GuestMemory } from "./memory.js";
+import { defineOwn } from "./properties.js";
 import { MetricIds } from "./metrics.js";
 import type { Plugin } from "./plugin.js";
 import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
@@ -58,8 +61,12 @@ const i32: ValType = "i32";
 const fn = (params: ValType[], results: ValType[] = []): FuncType => ({ params, results });
 const ints = (n: number): ValType[] => Array<ValType>(n).fill(i32);
 
-/** Expected types of exported callbacks per ABI version (reference §2.1). */
-function callbackTypes(abi: AbiVersion): Record<string, FuncType> {
+/**
+ * Expected types of exported callbacks per ABI version (reference §2.1), including Envoy's
+ * `envoy_on_resolve_dns` / `envoy_on_stats_update` (Envoy `Wasm::getFunctions` looks them up with
+ * the same signature check). A Map, so export names like `toString` are not "known callbacks".
+ */
+function callbackTypes(abi: AbiVersion): Map<string, FuncType> {
   const headersArity = abi === "0.1.0" ? 2 : 3;
   const t: Record<string, FuncType> = {
     malloc: fn([i32], [i32]),
@@ -95,24 +102,33 @@ function callbackTypes(abi: AbiVersion): Record<string, FuncType> {
     proxy_on_done: fn(ints(1), [i32]),
     proxy_on_log: fn(ints(1)),
     proxy_on_delete: fn(ints(1)),
+    envoy_on_resolve_dns: fn(ints(3)),
+    envoy_on_stats_update: fn(ints(2)),
   };
   if (abi !== "0.1.0") t.proxy_on_foreign_function = fn(ints(3));
-  return t;
+  return new Map(Object.entries(t));
 }
 
-const ABI_MARKERS: Record<string, AbiVersion> = {
-  proxy_abi_version_0_1_0: "0.1.0",
-  proxy_abi_version_0_2_0: "0.2.0",
-  proxy_abi_version_0_2_1: "0.2.1",
-};
+const ABI_MARKERS = new Map<string, AbiVersion>([
+  ["proxy_abi_version_0_1_0", "0.1.0"],
+  ["proxy_abi_version_0_2_0", "0.2.0"],
+  ["proxy_abi_version_0_2_1", "0.2.1"],
+]);
 
 /** Detects the ABI version: first known marker function export in export order (§1.1). */
 export function detectAbiVersion(shape: ModuleShape): AbiVersion | null {
   for (const e of shape.exports) {
-    if (e.kind === "function" && e.name in ABI_MARKERS) return ABI_MARKERS[e.name];
+    const abi = e.kind === "function" ? ABI_MARKERS.get(e.name) : undefined;
+    if (abi !== undefined) return abi;
   }
   return null;
 }
+
+/**
+ * cpp-host `PROXY_WASM_HOST_MAX_WASM_MEMORY_SIZE_BYTES` (1 GiB) in 64 KiB pages (§1.2). cpp-host
+ * hands it to V8 as `--wasm-max-mem-pages`, which caps every memory of the VM.
+ */
+export const MAX_MEMORY_PAGES = (1024 * 1024 * 1024) / 65536;
 
 /** Extra import functions a test may provide (not part of Envoy; for test harnesses). */
 export type ExtraImports = Record<string, Record<string, (...args: never[]) => unknown>>;
@@ -148,12 +164,15 @@ export class Vm {
   nextHttpCallId = 0;
   nextGrpcCallId = 1;
   nextGrpcStreamId = 2;
+  private dnsToken = 0;
 
   private readonly fns = new Map<string, AnyFn>();
   private readonly allocatorName: string;
   private readonly frames: Frame[] = [];
   private instantiating = false;
   private nextContextId = 1;
+  /** Where the memory-section rewrite moved the code (to report original byte offsets). */
+  private readonly codeShift: { from: number; delta: number } | null = null;
 
   constructor(
     readonly plugin: Plugin,
@@ -184,6 +203,21 @@ export class Vm {
     }
     this.abiVersion = abi;
 
+    // 1 GiB memory cap (§1.2, cpp-host limits.h → V8 --wasm-max-mem-pages): a memory whose
+    // initial size is above it cannot be created; a defined memory's maximum is lowered to it by
+    // rewriting the memory section, so memory.grow past 1 GiB returns -1 inside the module.
+    for (const limits of [
+      ...shape.memories,
+      ...shape.imports.flatMap((i) => (i.kind === "memory" ? [i.limits] : [])),
+    ]) {
+      if (limits.min > MAX_MEMORY_PAGES) {
+        throw new PluginLoadError(
+          `Failed to load Wasm code: initial memory size (${limits.min} pages) is larger than ` +
+            `implementation limit (${MAX_MEMORY_PAGES} pages)`,
+          FailState.UnableToCreateVm,
+        );
+      }
+    }
     // Link: only this version's hostcalls (+ pthread_equal, emscripten_notify_memory_growth, WASI).
     const available = new Map<string, { def: HostcallDef; module: string }>();
     for (const def of ALL_HOSTCALLS) {
@@ -191,15 +225,30 @@ export class Vm {
       const modules = def.module === "wasi" ? ["wasi_snapshot_preview1", "wasi_unstable"] : ["env"];
       for (const m of modules) available.set(`${m}.${def.name}`, { def, module: m });
     }
-    const importObject: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+    // Null-prototype objects and own-key lookups: a module named "__proto__" or "constructor" (or
+    // an import named "toString") must not resolve to Object.prototype members.
+    const importObject = Object.create(null) as Record<
+      string,
+      Record<string, WebAssembly.ImportValue>
+    >;
     let importedMemory: WebAssembly.Memory | null = null;
     for (const imp of shape.imports) {
       const qualified = `${imp.module}.${imp.name}`;
-      const target = (importObject[imp.module] ??= {});
+      if (!Object.hasOwn(importObject, imp.module)) {
+        defineOwn(importObject, imp.module, Object.create(null) as Record<string, never>);
+      }
+      const target = importObject[imp.module];
+      const setImport = (value: WebAssembly.ImportValue): void =>
+        defineOwn(target, imp.name, value);
       if (imp.kind === "function") {
-        const extra = options.extraImports?.[imp.module]?.[imp.name];
-        if (extra) {
-          target[imp.name] = extra as unknown as WebAssembly.ImportValue;
+        const extraModule =
+          options.extraImports && Object.hasOwn(options.extraImports, imp.module)
+            ? options.extraImports[imp.module]
+            : undefined;
+        const extra =
+          extraModule && Object.hasOwn(extraModule, imp.name) ? extraModule[imp.name] : undefined;
+        if (typeof extra === "function") {
+          setImport(extra as unknown as WebAssembly.ImportValue);
           continue;
         }
         const entry = available.get(qualified);
@@ -218,25 +267,43 @@ export class Vm {
             FailState.UnableToInitializeCode,
           );
         }
-        target[imp.name] = this.wrapHostcall(
-          entry.module === "env" && entry.def.name.startsWith("proxy_")
-            ? entry.def.name
-            : qualified,
-          entry.def,
+        setImport(
+          this.wrapHostcall(
+            entry.module === "env" && entry.def.name.startsWith("proxy_")
+              ? entry.def.name
+              : qualified,
+            entry.def,
+          ),
         );
-      } else if (imp.kind === "memory") {
-        importedMemory = new WebAssembly.Memory({
-          initial: imp.limits.min,
-          ...(imp.limits.max !== null ? { maximum: imp.limits.max } : {}),
-          ...(imp.limits.shared ? { shared: true } : {}),
-        } as WebAssembly.MemoryDescriptor);
-        target[imp.name] = importedMemory;
-      } else if (imp.kind === "table") {
-        target[imp.name] = new WebAssembly.Table({
-          initial: imp.limits.min,
-          ...(imp.limits.max !== null ? { maximum: imp.limits.max } : {}),
-          element: "anyfunc",
-        });
+      } else if (imp.kind === "memory" || imp.kind === "table") {
+        const limits = imp.limits;
+        try {
+          if (imp.kind === "memory") {
+            // Created with the module's declared limits, capped like V8 under cpp-host (§1.2).
+            const max =
+              limits.max === null ? MAX_MEMORY_PAGES : Math.min(limits.max, MAX_MEMORY_PAGES);
+            importedMemory = new WebAssembly.Memory({
+              initial: limits.min,
+              maximum: max,
+              ...(limits.shared ? { shared: true } : {}),
+            } as WebAssembly.MemoryDescriptor);
+            setImport(importedMemory);
+          } else {
+            setImport(
+              new WebAssembly.Table({
+                initial: limits.min,
+                ...(limits.max !== null ? { maximum: limits.max } : {}),
+                element: "anyfunc",
+              }),
+            );
+          }
+        } catch (e) {
+          throw new PluginLoadError(
+            `Failed to load Wasm module: ${(e as Error).message}`,
+            FailState.UnableToInitializeCode,
+            { cause: e },
+          );
+        }
       } else {
         throw new PluginLoadError(
           `Failed to load Wasm module due to a missing import: ${qualified}`,
@@ -248,8 +315,8 @@ export class Vm {
     // Exported callbacks must have the types of this ABI version.
     const expected = callbackTypes(abi);
     for (const e of shape.exports) {
-      if (e.kind !== "function" || !(e.name in expected) || e.type === null) continue;
-      const want = expected[e.name];
+      const want = e.kind === "function" ? expected.get(e.name) : undefined;
+      if (want === undefined || e.type === null) continue;
       if (!sameFuncType(want, e.type)) {
         throw new PluginLoadError(
           `Bad function signature for: ${e.name}, want: ${printValTypes(want.params)} -> ` +
@@ -271,6 +338,13 @@ export class Vm {
         FailState.MissingFunction,
       );
 
+    // The memory cap for defined memories (see above): the compiled binary gets a maximum of
+    // 1 GiB; trap offsets are mapped back to the original binary (originalOffsets).
+    const capped = capDefinedMemories(bytes, shape, MAX_MEMORY_PAGES);
+    if (capped !== null) {
+      bytes = capped.bytes;
+      this.codeShift = { from: capped.shiftFrom, delta: capped.delta };
+    }
     try {
       this.module = new WebAssembly.Module(bytes);
     } catch (e) {
@@ -407,6 +481,13 @@ export class Vm {
     }
   }
 
+  /** Envoy `Wasm::nextDnsToken`: per-VM u32 counter, skipping 0. */
+  nextDnsToken(): number {
+    do this.dnsToken = (this.dnsToken + 1) >>> 0;
+    while (this.dnsToken === 0);
+    return this.dnsToken;
+  }
+
   /** Registers a new context id. */
   addContext(ctx: ContextRef): void {
     this.contexts.set(ctx.id, ctx);
@@ -432,7 +513,7 @@ export class Vm {
       trapMessage,
       pluginMessage: abort ? abort.message : null,
       pluginLocation: abort ? abort.location : null,
-      wasmStack: parseWasmStack((e as Error).stack),
+      wasmStack: this.originalOffsets(parseWasmStack((e as Error).stack)),
       cause: e,
     });
     if (!this.failed) {
@@ -443,13 +524,53 @@ export class Vm {
     return err;
   }
 
+  /** Maps byte offsets of the (memory-capped) compiled binary back to the original binary. */
+  private originalOffsets(frames: WasmFrame[]): WasmFrame[] {
+    const shift = this.codeShift;
+    if (shift === null) return frames;
+    return frames.map((f) =>
+      f.offset !== null && f.offset >= shift.from ? { ...f, offset: f.offset - shift.delta } : f,
+    );
+  }
+
+  /**
+   * Wraps a hostcall implementation. No JS exception escapes into the module: an unexpected one
+   * (a host-mock bug, or a throwing test hook such as a user foreign function or an allocator
+   * hook) is handed to {@link Host} — which rethrows it from the driving method once the current
+   * host event is over — and the module gets `InternalFailure` (WASI: errno 29 EIO, which
+   * cpp-host itself never returns). Traps (`restricted_callback`, wasm traps, stack exhaustion)
+   * and {@link PluginTrapError}s still propagate, as they must unwind the module.
+   */
   private wrapHostcall(
     traceName: string,
     def: HostcallDef,
   ): (...args: (number | bigint)[]) => unknown {
     const impl = def.impl(this);
     const resultKind = def.resultKind;
-    const call = impl as unknown as (...args: (number | bigint)[]) => unknown;
+    const unguarded = impl as unknown as (...args: (number | bigint)[]) => unknown;
+    const failure =
+      def.results.length === 0
+        ? undefined
+        : resultKind === "wasm"
+          ? WasmResult.InternalFailure
+          : resultKind === "errno"
+            ? 29
+            : 0;
+    const call = (...args: (number | bigint)[]): unknown => {
+      try {
+        return unguarded(...args);
+      } catch (e) {
+        if (
+          e instanceof HostTrap ||
+          e instanceof PluginTrapError ||
+          e instanceof WebAssembly.RuntimeError ||
+          (e instanceof RangeError && /call stack/i.test(e.message))
+        )
+          throw e;
+        this.plugin.host.reportHostError(e);
+        return failure;
+      }
+    };
     return (...args: (number | bigint)[]) => {
       if (this.instantiating) {
         throw new HostTrap(

@@ -7,6 +7,7 @@
 import { randomFillSync } from "node:crypto";
 import type { ValType } from "./binary.js";
 import type { HostcallDef } from "./hostcalls/types.js";
+import { u32 } from "./memory.js";
 import type { Vm } from "./vm.js";
 
 /** WASI errno values used by cpp-host. */
@@ -60,14 +61,21 @@ function def(
 const returns = (errno: number) => () => () => errno;
 const stdioOr = (ok: number, other: number) => () => (fd: number) => (isStdio(fd) ? ok : other);
 
-/** Concatenates iovecs; null on bad memory. */
+/**
+ * Concatenates iovecs (cpp-host `writevImpl`); null on bad memory. Addresses are computed on
+ * unsigned values, so an iovec array running past 2^32 faults instead of wrapping to address 0.
+ * An empty iovec's buffer is not read (cpp-host skips it), so its pointer is not checked.
+ */
 function gather(vm: Vm, iovs: number, count: number): Uint8Array | null {
   const parts: Uint8Array[] = [];
   let total = 0;
-  for (let i = 0; i < count >>> 0; i++) {
-    const base = vm.memory.readU32(iovs + i * 8);
-    const len = vm.memory.readU32(iovs + i * 8 + 4);
+  const array = u32(iovs);
+  const n = u32(count);
+  for (let i = 0; i < n; i++) {
+    const base = vm.memory.readU32(array + i * 8);
+    const len = vm.memory.readU32(array + i * 8 + 4);
     if (base === null || len === null) return null;
+    if (len === 0) continue;
     const chunk = vm.memory.read(base, len);
     if (chunk === null) return null;
     parts.push(chunk);
@@ -199,9 +207,12 @@ export const WASI_HOSTCALLS: HostcallDef[] = [
     return Errno.SUCCESS;
   }),
   def("environ_get", "ii", (vm) => (arrayPtr: number, bufPtr: number) => {
-    let p = bufPtr;
-    for (const [i, e] of environ(vm).entries()) {
-      if (!vm.memory.writeU32(arrayPtr + i * 4, p) || !vm.memory.write(p, e)) return Errno.FAULT;
+    // Unsigned arithmetic (see u32): running past 2^32 faults, it never wraps around.
+    let slot = u32(arrayPtr);
+    let p = u32(bufPtr);
+    for (const e of environ(vm)) {
+      if (!vm.memory.writeU32(slot, p) || !vm.memory.write(p, e)) return Errno.FAULT;
+      slot += 4;
       p += e.length;
     }
     return Errno.SUCCESS;

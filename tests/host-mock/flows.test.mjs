@@ -351,3 +351,206 @@ test("§1.6 WASI quirks: fd_write strips one newline, proc_exit returns, random_
   assert.equal(seen.level, 2);
   assert.deepEqual(d.plugin.logs, [{ level: "warn", message: "warned", contextId: 2 }]);
 });
+
+test("§3.3/§6.4 TCP: data buffers 2/3 stay readable and writable while held after StopIteration (from a root callback via set_effective_context), accumulate, and are dropped on Continue", () => {
+  let ret = 1;
+  let onTick = null;
+  const seen = { down: [], up: [] };
+  const d = new Driver({
+    handlers: {
+      proxy_on_downstream_data(ctx, size) {
+        seen.down.push([size, this.getBuffer(2, 0, size).text]);
+        return ret;
+      },
+      proxy_on_upstream_data(ctx, size) {
+        seen.up.push([size, this.getBuffer(3, 0, size).text]);
+        return ret;
+      },
+      proxy_on_tick() {
+        onTick?.call(this);
+      },
+    },
+  });
+  const t = d.plugin.newTcpStream();
+  t.sendNewConnection();
+  assert.equal(t.sendDownstreamData("ab"), "StopIteration");
+  assert.equal(t.sendUpstreamData("pong"), "StopIteration");
+  onTick = function () {
+    seen.effective = this.setEffective(t.contextId);
+    seen.heldDown = this.getBuffer(2, 0, 100);
+    seen.heldDownStatus = this.bufferStatus(2);
+    seen.heldUp = this.getBuffer(3, 0, 100);
+    seen.prepend = this.setBuffer(2, 0, 0, ">");
+    seen.append = this.setBuffer(3, 4, 0, "!");
+  };
+  d.plugin.tick();
+  assert.equal(seen.effective, R.Ok);
+  assert.equal(seen.heldDown.result, R.Ok);
+  assert.equal(seen.heldDown.text, "ab");
+  assert.equal(seen.heldDownStatus.size, 2);
+  assert.equal(seen.heldUp.text, "pong");
+  assert.equal(seen.prepend, R.Ok);
+  assert.equal(seen.append, R.Ok);
+  assert.equal(t.downstreamText, "");
+  assert.equal(t.upstreamText, "");
+  // the next callback's size includes the held (and edited) bytes; Continue forwards them all
+  ret = 0;
+  assert.equal(t.sendDownstreamData("cd"), "Continue");
+  assert.deepEqual(seen.down, [
+    [2, "ab"],
+    [5, ">abcd"],
+  ]);
+  assert.equal(t.downstreamText, ">abcd");
+  onTick = function () {
+    this.setEffective(t.contextId);
+    seen.afterContinue = this.bufferStatus(2);
+    seen.writeAfterContinue = this.setBuffer(2, 0, 0, "x");
+    seen.upStillHeld = this.getBuffer(3, 0, 100).text;
+  };
+  d.plugin.tick();
+  assert.equal(seen.afterContinue.result, R.Ok);
+  assert.equal(seen.afterContinue.size, 0);
+  assert.equal(seen.writeAfterContinue, R.BadArgument);
+  assert.equal(seen.upStillHeld, "pong!");
+  assert.equal(t.sendUpstreamData("!!"), "Continue");
+  assert.deepEqual(seen.up, [
+    [4, "pong"],
+    [7, "pong!!!"],
+  ]);
+  assert.equal(t.upstreamText, "pong!!!");
+  assert.equal(t.downstreamText, ">abcd");
+});
+
+test("§3.5/§6.12 TCP: continue_stream(2) from a root callback forwards the held downstream bytes after the VM call; the buffer then reads empty", () => {
+  let onTick = null;
+  const sizes = [];
+  const seen = {};
+  const d = new Driver({
+    handlers: {
+      proxy_on_downstream_data(ctx, size) {
+        sizes.push(size);
+        return 1;
+      },
+      proxy_on_tick() {
+        onTick?.call(this);
+      },
+    },
+  });
+  const t = d.plugin.newTcpStream();
+  t.sendNewConnection();
+  assert.equal(t.sendDownstreamData("held"), "StopIteration");
+  onTick = function () {
+    this.setEffective(t.contextId);
+    seen.result = this.continueStream(2);
+    seen.during = this.getBuffer(2, 0, 100).text; // the continue runs after this callback
+  };
+  d.plugin.tick();
+  assert.equal(seen.result, R.Ok);
+  assert.equal(seen.during, "held");
+  assert.equal(t.downstreamText, "held");
+  onTick = function () {
+    this.setEffective(t.contextId);
+    seen.after = this.bufferStatus(2);
+  };
+  d.plugin.tick();
+  assert.equal(seen.after.result, R.Ok);
+  assert.equal(seen.after.size, 0);
+  assert.equal(t.sendDownstreamData("more"), "StopIteration");
+  assert.deepEqual(sizes, [4, 4]);
+  assert.equal(t.downstreamText, "held");
+});
+
+test("§6.12 TCP: after proxy_on_new_connection returns StopIteration, data still reaches proxy_on_downstream_data (Envoy onContinueReading); forwarding waits for Continue or continue_stream(2)", () => {
+  let ret = 1;
+  let onTick = null;
+  const d = new Driver({
+    handlers: {
+      proxy_on_new_connection() {
+        return 1;
+      },
+      proxy_on_downstream_data(ctx, size) {
+        return ret;
+      },
+      proxy_on_tick() {
+        onTick?.call(this);
+      },
+    },
+  });
+  const a = d.plugin.newTcpStream();
+  d.calls.length = 0;
+  assert.equal(a.sendNewConnection(), "StopIteration");
+  assert.equal(a.sendDownstreamData("ab"), "StopIteration");
+  assert.equal(a.downstreamText, "");
+  ret = 0;
+  assert.equal(a.sendDownstreamData("cd"), "Continue");
+  assert.equal(a.downstreamText, "abcd");
+  assert.deepEqual(names(d), [
+    "context_create(2,1)",
+    "new_connection(2)",
+    "downstream_data(2,2,0)",
+    "downstream_data(2,4,0)",
+  ]);
+  // stopped in on_new_connection and in the data callback: continue_stream(2) releases the data
+  ret = 1;
+  const b = d.plugin.newTcpStream();
+  assert.equal(b.sendNewConnection(), "StopIteration");
+  assert.equal(b.sendDownstreamData("xy"), "StopIteration");
+  assert.equal(b.downstreamText, "");
+  onTick = function () {
+    this.setEffective(b.contextId);
+    this.continueStream(2);
+  };
+  d.plugin.tick();
+  assert.equal(b.downstreamText, "xy");
+});
+
+test("§3.4 on_log: get_header_map_value on an unavailable map is NotFound for 0.2.x, Ok with an empty value for 0.1.0", () => {
+  const seen = {};
+  const d = new Driver({
+    handlers: {
+      proxy_on_log() {
+        seen.trailers = this.getHeader(1, "x").result;
+        seen.callResponse = this.getHeader(6, "x").result;
+        seen.present = this.getHeader(0, ":path");
+      },
+    },
+  });
+  const s = d.plugin.newHttpStream();
+  s.sendRequestHeaders(HDRS, { endOfStream: true });
+  s.complete();
+  assert.equal(seen.trailers, R.NotFound);
+  assert.equal(seen.callResponse, R.NotFound);
+  assert.deepEqual(seen.present, { result: R.Ok, value: "/" });
+
+  const results = [];
+  const p = new Host().loadPlugin({
+    wasm: compileWat(`(module
+      (import "env" "proxy_get_header_map_value" (func $get (param i32 i32 i32 i32 i32) (result i32)))
+      (import "t" "r" (func $r (param i32 i32 i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 8) "x-missing")
+      (func (export "malloc") (param i32) (result i32) (i32.const 4096))
+      (func (export "proxy_abi_version_0_1_0"))
+      (func $probe (param $map i32)
+        (i32.store (i32.const 32) (i32.const 0xdead))
+        (i32.store (i32.const 36) (i32.const 0xbeef))
+        (call $r
+          (call $get (local.get $map) (i32.const 8) (i32.const 9) (i32.const 32) (i32.const 36))
+          (i32.load (i32.const 32))
+          (i32.load (i32.const 36))))
+      (func (export "proxy_on_log") (param i32)
+        (call $probe (i32.const 1))
+        (call $probe (i32.const 6))
+        (call $probe (i32.const 0))))`),
+    imports: { t: { r: (...a) => results.push(a) } },
+  });
+  const s01 = p.newHttpStream();
+  s01.sendRequestHeaders(HDRS, { endOfStream: true });
+  s01.complete();
+  // unavailable request trailers / call-response headers, then a missing key in a readable map
+  assert.deepEqual(results, [
+    [R.Ok, 0, 0],
+    [R.Ok, 0, 0],
+    [R.Ok, 0, 0],
+  ]);
+});

@@ -347,3 +347,33 @@ test("§1.3 a configure failure carries the plugin's logs on the PluginLoadError
     { level: "error", message: "bad config: x must be a string", contextId: 1 },
   ]);
 });
+
+test("§1.3 proxy_on_vm_start still runs after the root's proxy_on_context_create trapped; that trap then fails the start", () => {
+  const calls = [];
+  const imports = { t: { vs: (...a) => (calls.push(a), 1) } };
+  const module = (vmStartBody) =>
+    mod(`
+    (import "t" "vs" (func $vs (param i32 i32) (result i32)))
+    (func (export "proxy_abi_version_0_2_1"))
+    (func (export "proxy_on_context_create") (param i32 i32) unreachable)
+    (func (export "proxy_on_vm_start") (param i32 i32) (result i32) ${vmStartBody})
+    (func (export "proxy_on_configure") (param i32 i32) (result i32) unreachable)`);
+  const e = catchLoad(module("(call $vs (local.get 0) (local.get 1))"), {
+    imports,
+    vmConfiguration: "abc",
+  });
+  assert.deepEqual(calls, [[1, 3]]);
+  assert.ok(e instanceof PluginLoadError);
+  assert.equal(e.failState, FailState.StartFailed);
+  assert.equal(e.trap.exportName, "proxy_on_context_create");
+  assert.equal(e.trap.trapMessage, "unreachable");
+  assert.match(e.message, /failed to start: Function: proxy_on_context_create failed: unreachable/);
+  // on_vm_start trapping as well (on the already failed VM) does not replace the first trap
+  calls.length = 0;
+  const e2 = catchLoad(module("(drop (call $vs (local.get 0) (local.get 1))) unreachable"), {
+    imports,
+  });
+  assert.deepEqual(calls, [[1, 0]]);
+  assert.equal(e2.failState, FailState.StartFailed);
+  assert.equal(e2.trap.exportName, "proxy_on_context_create");
+});

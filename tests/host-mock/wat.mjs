@@ -213,6 +213,22 @@ export class Driver {
       grpc,
     );
   }
+  callForeign(name, args) {
+    const out = this.outPair();
+    const result = this.x.h_proxy_call_foreign_function(
+      ...this.put(name),
+      ...this.put(args),
+      out,
+      out + 4,
+    );
+    return { result, ...this.readPair(out) };
+  }
+  setEffective(contextId) {
+    return this.x.h_proxy_set_effective_context(contextId);
+  }
+  continueStream(type) {
+    return this.x.h_proxy_continue_stream(type);
+  }
   httpCall(cluster, headerBytes, body, trailerBytes, timeout) {
     const tok = this.alloc(4);
     const result = this.x.h_proxy_http_call(

@@ -105,11 +105,26 @@ export const FOREIGN_HOSTCALLS: HostcallDef[] = [
         const args = vm.memory.read(argsPtr, argsLen);
         if (name === null || args === null) return WasmResult.InvalidMemoryAccess;
         const ctx = vm.current();
-        const user = vm.plugin.foreignFunctions[name];
+        // A Map, not an object: names such as "__proto__" or "toString" are plain unknown names.
+        const user = vm.plugin.foreignFunctions.get(name);
         const res = user ? user(args, { contextId: ctx.id }) : builtin(name, ctx, args);
         if (res === null) return WasmResult.NotFound;
-        const result = res instanceof Uint8Array ? WasmResult.Ok : res.result;
-        const data = res instanceof Uint8Array ? res : (res.data ?? new Uint8Array(0));
+        let result: number;
+        let data: Uint8Array;
+        if (res instanceof Uint8Array) {
+          result = WasmResult.Ok;
+          data = res;
+        } else if (
+          typeof res === "object" &&
+          typeof res.result === "number" &&
+          (res.data === undefined || res.data instanceof Uint8Array)
+        ) {
+          result = res.result >>> 0;
+          data = res.data ?? new Uint8Array(0);
+        } else {
+          // A test-supplied function returned something that is not a ForeignFunctionResult.
+          return WasmResult.InternalFailure;
+        }
         let pointer = 0;
         if (data.length > 0 && outPtrPtr !== 0) {
           pointer = vm.allocate(data.length);

@@ -40,7 +40,13 @@ export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
       const key = vm.memory.readString(keyPtr, keyLen);
       if (key === null) return WasmResult.InvalidMemoryAccess;
       const map = getConstMap(ctx, type);
-      if (!map) return ctx.http?.inLogPhase ? WasmResult.NotFound : WasmResult.BadArgument;
+      if (!map) {
+        // Envoy `getHeaderMapValue`: maps may be null in the access-log phase (on_log) — then
+        // NotFound, or Ok with an empty value for ABI 0.1.0; otherwise BadArgument (§3.4).
+        if (!ctx.http?.inLogPhase) return WasmResult.BadArgument;
+        if (vm.abiVersion === "0.1.0") return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
+        return WasmResult.NotFound;
+      }
       const value = map.get(key);
       if (value === null) {
         if (vm.abiVersion === "0.1.0") return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);

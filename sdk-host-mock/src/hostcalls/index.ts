@@ -3,6 +3,7 @@ import { WASI_HOSTCALLS } from "../wasi.js";
 import { BUFFER_HOSTCALLS } from "./buffers.js";
 import { CALLOUT_HOSTCALLS } from "./callouts.js";
 import { CONTEXT_CONTROL_HOSTCALLS } from "./context-control.js";
+import { ENVOY_HOSTCALLS } from "./envoy.js";
 import { FOREIGN_HOSTCALLS } from "./foreign.js";
 import { HEADER_MAP_HOSTCALLS } from "./header-maps.js";
 import { LOGGING_HOSTCALLS } from "./logging.js";
@@ -26,5 +27,6 @@ export const ALL_HOSTCALLS: readonly HostcallDef[] = [
   ...CONTEXT_CONTROL_HOSTCALLS,
   ...CALLOUT_HOSTCALLS,
   ...FOREIGN_HOSTCALLS,
+  ...ENVOY_HOSTCALLS,
   ...WASI_HOSTCALLS,
 ];

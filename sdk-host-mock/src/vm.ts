@@ -29,16 +29,22 @@ import { MetricIds } from "./metrics.js";
 import type { Plugin } from "./plugin.js";
 import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
 
-/** A host→plugin call in {@link Vm.trace}. */
+/**
+ * A host→plugin call in {@link Vm.trace}. It is recorded when the call starts, so the hostcalls
+ * it makes follow it in the trace; `ret` is filled in when it returns.
+ */
 export interface TraceCall {
   kind: "call";
   /** Export name. */
   fn: string;
   /** Context the call was made for (0 = VM context). */
   contextId: number;
+  /** Arguments; i32 values as unsigned 32-bit numbers, i64 values as bigint. */
   args: (number | bigint)[];
-  /** Raw return value (u32), or null for void exports. */
+  /** Raw return value (u32), or null for void exports (and while the call runs). */
   ret: number | null;
+  /** The trap message when the call trapped. */
+  trap?: string;
 }
 
 /** A plugin→host call in {@link Vm.trace}. */
@@ -48,7 +54,7 @@ export interface TraceHostcall {
   fn: string;
   /** Context the hostcall acted for (current or effective). */
   contextId: number;
-  /** Raw arguments (pointers not decoded). */
+  /** Raw arguments (pointers not decoded); i32 values as unsigned 32-bit numbers. */
   args: (number | bigint)[];
   /** WasmResult name for `proxy_*`, errno for WASI, null for void. */
   result: string | number | null;
@@ -56,6 +62,11 @@ export interface TraceHostcall {
 
 /** An entry of the call trace. */
 export type TraceEntry = TraceCall | TraceHostcall;
+
+/** Trace arguments: i32 values as unsigned 32-bit numbers (as the host reads them), i64 as is. */
+function unsignedArgs(args: readonly unknown[]): (number | bigint)[] {
+  return args.map((a) => (typeof a === "number" ? a >>> 0 : (a as bigint)));
+}
 
 const i32: ValType = "i32";
 const fn = (params: ValType[], results: ValType[] = []): FuncType => ({ params, results });
@@ -441,24 +452,24 @@ export class Vm {
       this.abortMessage = null;
     }
     const wasFailed = this.failed;
+    const entry: TraceCall | null =
+      this.trace === null
+        ? null
+        : { kind: "call", fn: name, contextId: context.id, args: unsignedArgs(args), ret: null };
+    if (entry !== null) this.trace!.push(entry);
     this.frames.push({ context, effective: null });
     let ret: unknown;
     try {
       ret = f(...args);
     } catch (e) {
-      throw this.trapped(name, args, e);
+      const error = this.trapped(name, args, e);
+      if (entry !== null) entry.trap = error instanceof Error ? error.message : String(error);
+      throw error;
     } finally {
       this.frames.pop();
     }
     const value = typeof ret === "number" ? ret >>> 0 : null;
-    if (this.trace)
-      this.trace.push({
-        kind: "call",
-        fn: name,
-        contextId: context.id,
-        args: [...args],
-        ret: value,
-      });
+    if (entry !== null) entry.ret = value;
     if (this.failed && !wasFailed && this.failure) throw this.failure;
     return value;
   }
@@ -589,7 +600,7 @@ export class Vm {
         kind: "hostcall",
         fn: traceName,
         contextId,
-        args,
+        args: unsignedArgs(args),
         result:
           resultKind === "wasm"
             ? wasmResultName(result as number)

@@ -1,6 +1,7 @@
 // Callout callbacks (reference §2.1, §6.7, §6.8): HTTP call responses and gRPC events, all
 // delivered to the root context of the caller.
 import { logWarn } from "../api/log";
+import { collectAfterCallback } from "./collect";
 import { dispatcher } from "./dispatcher";
 
 /** Host → plugin: the response (or failure: zero counts) of an HTTP callout. */
@@ -13,6 +14,7 @@ export function proxy_on_http_call_response(
 ): void {
   const root = dispatcher.root(rootContextId, "proxy_on_http_call_response");
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
+  collectAfterCallback();
 }
 
 function unexpectedGrpc(callback: string, token: u32): void {
@@ -28,11 +30,13 @@ export function proxy_on_grpc_receive_initial_metadata(
   numElements: u32,
 ): void {
   unexpectedGrpc("proxy_on_grpc_receive_initial_metadata", token);
+  collectAfterCallback();
 }
 
 /** Host → plugin: a gRPC message (unary response or stream message). */
 export function proxy_on_grpc_receive(rootContextId: u32, token: u32, messageSize: u32): void {
   unexpectedGrpc("proxy_on_grpc_receive", token);
+  collectAfterCallback();
 }
 
 /** Host → plugin: trailing metadata of a gRPC stream. */
@@ -42,9 +46,11 @@ export function proxy_on_grpc_receive_trailing_metadata(
   numElements: u32,
 ): void {
   unexpectedGrpc("proxy_on_grpc_receive_trailing_metadata", token);
+  collectAfterCallback();
 }
 
 /** Host → plugin: a gRPC call failed or a stream closed. */
 export function proxy_on_grpc_close(rootContextId: u32, token: u32, statusCode: u32): void {
   unexpectedGrpc("proxy_on_grpc_close", token);
+  collectAfterCallback();
 }

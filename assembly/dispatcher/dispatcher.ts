@@ -27,6 +27,9 @@ export class Dispatcher {
   // of the map saves the hash lookup for all but the first.
   private lastId: u32 = 0;
   private lastContext: BaseContext | null = null;
+  // Stream creation looks up the parent root: usually the same one every time.
+  private lastRootId: u32 = 0;
+  private lastRoot: RootContext | null = null;
 
   /** Registers (or replaces) the root factory for `rootId` ("" = any plugin_root_id). */
   register(rootId: string, factory: RootContextFactory): void {
@@ -52,8 +55,13 @@ export class Dispatcher {
 
   /** Creates the HTTP or TCP context `contextId` of root `rootContextId`. */
   createStream(contextId: u32, rootContextId: u32): void {
-    const root = this.root(rootContextId, "proxy_on_context_create");
-    if (root === null) return;
+    let root = this.lastRoot;
+    if (root === null || this.lastRootId != rootContextId) {
+      root = this.root(rootContextId, "proxy_on_context_create");
+      if (root === null) return;
+      this.lastRootId = rootContextId;
+      this.lastRoot = root;
+    }
     let context: BaseContext | null = root.createHttpContext(contextId);
     if (context === null) context = root.createStreamContext(contextId);
     if (context === null) context = new DeclinedContext(contextId);
@@ -94,6 +102,7 @@ export class Dispatcher {
   /** Forgets `contextId` after its onDelete. */
   remove(contextId: u32): void {
     if (this.lastId == contextId) this.lastContext = null;
+    if (this.lastRootId == contextId) this.lastRoot = null;
     this.contexts.delete(contextId);
   }
 

@@ -6,7 +6,9 @@ import { Host } from "proxy-wasm-as/host-mock";
 import { get, plugin } from "./plugins.mjs";
 
 test("HTTP callbacks on a TCP-only plugin are logged and continue", () => {
-  const p = new Host().loadPlugin({ wasm: plugin("sdk-tcp") });
+  // sdk-callbacks exports the HTTP callbacks (some class overrides them) but its root only
+  // creates TCP contexts.
+  const p = new Host().loadPlugin({ wasm: plugin("sdk-callbacks") });
   const s = p.newHttpStream();
   assert.equal(s.sendRequestHeaders(get("/"), { endOfStream: true }), "Continue");
   assert.deepEqual(p.logMessages("warn"), [
@@ -16,7 +18,7 @@ test("HTTP callbacks on a TCP-only plugin are logged and continue", () => {
 });
 
 test("callbacks for unknown context ids and gRPC tokens are logged and ignored", () => {
-  const p = new Host().loadPlugin({ wasm: plugin("sdk-http") });
+  const p = new Host().loadPlugin({ wasm: plugin("sdk-callbacks") });
   const exports = p.instanceExports;
   assert.equal(exports.proxy_on_request_headers(4242, 3, 1), 0, "Continue");
   assert.equal(exports.proxy_on_request_body(4242, 3, 1), 0, "Continue");
@@ -45,7 +47,7 @@ test("streams a root declines (no HTTP or TCP context) pass through silently", (
 });
 
 test("the unknown-context warning is not built when warn is filtered out", () => {
-  const p = new Host().loadPlugin({ wasm: plugin("sdk-tcp"), logLevel: "error" });
+  const p = new Host().loadPlugin({ wasm: plugin("sdk-callbacks"), logLevel: "error" });
   p.newHttpStream().sendRequestHeaders(get("/"), { endOfStream: true });
   assert.equal(p.hostcallCounts.proxy_log ?? 0, 0);
   assert.deepEqual(p.logs, []);

@@ -73,10 +73,18 @@ for (const file of modules()) {
       else assert.equal(imp.module, "wasi_snapshot_preview1", `${name} is not provided by hosts`);
     }
     const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-    assert.ok(exports.includes("proxy_abi_version_0_2_1"));
-    assert.ok(exports.includes("malloc") && exports.includes("proxy_on_memory_allocate"));
-    assert.ok(exports.includes("proxy_on_grpc_receive_trailing_metadata"));
-    assert.ok(exports.includes("proxy_on_foreign_function"));
+    for (const name of ["proxy_abi_version_0_2_1", "malloc", "proxy_on_memory_allocate"]) {
+      assert.ok(exports.includes(name), name);
+    }
+    for (const name of ["proxy_on_context_create", "proxy_on_vm_start", "proxy_on_delete"]) {
+      assert.ok(exports.includes(name), `${name}: the SDK's context bookkeeping`);
+    }
     assert.ok(exports.includes("_start"), "top-level code is exported as _start (reference §1.3)");
+    for (const name of exports) {
+      assert.ok(
+        /^(proxy_on_[a-z_]+|proxy_abi_version_0_2_1|malloc|memory|_start)$/.test(name),
+        `unexpected export ${name}`,
+      );
+    }
   });
 }

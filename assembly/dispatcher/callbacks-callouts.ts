@@ -1,6 +1,7 @@
 // Callout callbacks (reference §2.1, §6.7, §6.8): HTTP call responses and gRPC events, all
 // delivered to the root context of the caller.
-import { logWarn } from "../api/log";
+import { LogLevel } from "../abi/types";
+import { isLogEnabled, logWarn } from "../api/log";
 import { collectAfterCallback } from "./collect";
 import { dispatcher } from "./dispatcher";
 
@@ -12,15 +13,15 @@ export function proxy_on_http_call_response(
   bodySize: u32,
   numTrailers: u32,
 ): void {
-  const root = dispatcher.root(rootContextId, "proxy_on_http_call_response");
+  const root = dispatcher.root(rootContextId);
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
   collectAfterCallback();
 }
 
-function unexpectedGrpc(callback: string, token: u32): void {
-  logWarn(
-    "proxy-wasm-as: " + callback + " for unknown gRPC token " + token.toString() + "; ignored",
-  );
+function unexpectedGrpc(token: u32): void {
+  if (isLogEnabled(LogLevel.Warn)) {
+    logWarn("proxy-wasm-as: gRPC callback for unknown token " + token.toString() + "; ignored");
+  }
 }
 
 /** Host → plugin: initial metadata of a gRPC stream. */
@@ -29,13 +30,13 @@ export function proxy_on_grpc_receive_initial_metadata(
   token: u32,
   numElements: u32,
 ): void {
-  unexpectedGrpc("proxy_on_grpc_receive_initial_metadata", token);
+  unexpectedGrpc(token);
   collectAfterCallback();
 }
 
 /** Host → plugin: a gRPC message (unary response or stream message). */
 export function proxy_on_grpc_receive(rootContextId: u32, token: u32, messageSize: u32): void {
-  unexpectedGrpc("proxy_on_grpc_receive", token);
+  unexpectedGrpc(token);
   collectAfterCallback();
 }
 
@@ -45,12 +46,12 @@ export function proxy_on_grpc_receive_trailing_metadata(
   token: u32,
   numElements: u32,
 ): void {
-  unexpectedGrpc("proxy_on_grpc_receive_trailing_metadata", token);
+  unexpectedGrpc(token);
   collectAfterCallback();
 }
 
 /** Host → plugin: a gRPC call failed or a stream closed. */
 export function proxy_on_grpc_close(rootContextId: u32, token: u32, statusCode: u32): void {
-  unexpectedGrpc("proxy_on_grpc_close", token);
+  unexpectedGrpc(token);
   collectAfterCallback();
 }

@@ -5,7 +5,7 @@ import { dispatcher } from "./dispatcher";
 
 /** Host → plugin: request headers (`numHeaders` entries). */
 export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
-  const context = dispatcher.httpContext(contextId, "proxy_on_request_headers");
+  const context = dispatcher.httpContext(contextId);
   const result: u32 =
     context === null
       ? FilterHeadersStatus.Continue
@@ -16,7 +16,7 @@ export function proxy_on_request_headers(contextId: u32, numHeaders: u32, endOfS
 
 /** Host → plugin: a request body chunk (`bodySize` bytes available). */
 export function proxy_on_request_body(contextId: u32, bodySize: u32, endOfStream: u32): u32 {
-  const context = dispatcher.httpContext(contextId, "proxy_on_request_body");
+  const context = dispatcher.httpContext(contextId);
   const result: u32 =
     context === null
       ? FilterDataStatus.Continue
@@ -27,7 +27,7 @@ export function proxy_on_request_body(contextId: u32, bodySize: u32, endOfStream
 
 /** Host → plugin: request trailers. */
 export function proxy_on_request_trailers(contextId: u32, numTrailers: u32): u32 {
-  const context = dispatcher.httpContext(contextId, "proxy_on_request_trailers");
+  const context = dispatcher.httpContext(contextId);
   const result: u32 =
     context === null ? FilterTrailersStatus.Continue : <u32>context.onRequestTrailers(numTrailers);
   collectAfterCallback();
@@ -41,7 +41,7 @@ export function proxy_on_request_metadata(contextId: u32, numElements: u32): u32
 
 /** Host → plugin: response headers. */
 export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOfStream: u32): u32 {
-  const context = dispatcher.httpContext(contextId, "proxy_on_response_headers");
+  const context = dispatcher.httpContext(contextId);
   const result: u32 =
     context === null
       ? FilterHeadersStatus.Continue
@@ -52,7 +52,7 @@ export function proxy_on_response_headers(contextId: u32, numHeaders: u32, endOf
 
 /** Host → plugin: a response body chunk. */
 export function proxy_on_response_body(contextId: u32, bodySize: u32, endOfStream: u32): u32 {
-  const context = dispatcher.httpContext(contextId, "proxy_on_response_body");
+  const context = dispatcher.httpContext(contextId);
   const result: u32 =
     context === null
       ? FilterDataStatus.Continue
@@ -63,7 +63,7 @@ export function proxy_on_response_body(contextId: u32, bodySize: u32, endOfStrea
 
 /** Host → plugin: response trailers. */
 export function proxy_on_response_trailers(contextId: u32, numTrailers: u32): u32 {
-  const context = dispatcher.httpContext(contextId, "proxy_on_response_trailers");
+  const context = dispatcher.httpContext(contextId);
   const result: u32 =
     context === null ? FilterTrailersStatus.Continue : <u32>context.onResponseTrailers(numTrailers);
   collectAfterCallback();

@@ -19,7 +19,7 @@ export function proxy_on_context_create(contextId: u32, parentContextId: u32): v
 
 /** Host → plugin: the VM started for this root. 0 fails the plugin's start. */
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): u32 {
-  const root = dispatcher.root(rootContextId, "proxy_on_vm_start");
+  const root = dispatcher.root(rootContextId);
   const ok: u32 = root !== null && root.onVmStart(vmConfigurationSize) ? 1 : 0;
   collectAfterCallback();
   return ok;
@@ -27,7 +27,7 @@ export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32):
 
 /** Host → plugin: the plugin configuration arrived. 0 rejects it. */
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): u32 {
-  const root = dispatcher.root(rootContextId, "proxy_on_configure");
+  const root = dispatcher.root(rootContextId);
   const ok: u32 = root !== null && root.onConfigure(pluginConfigurationSize) ? 1 : 0;
   collectAfterCallback();
   return ok;
@@ -35,14 +35,14 @@ export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: 
 
 /** Host → plugin: the root's timer fired. */
 export function proxy_on_tick(rootContextId: u32): void {
-  const root = dispatcher.root(rootContextId, "proxy_on_tick");
+  const root = dispatcher.root(rootContextId);
   if (root !== null) root.onTick();
   collectAfterCallback();
 }
 
 /** Host → plugin: an item was enqueued on a queue this root registered. */
 export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
-  const root = dispatcher.root(rootContextId, "proxy_on_queue_ready");
+  const root = dispatcher.root(rootContextId);
   if (root !== null) root.onQueueReady(queueId);
   collectAfterCallback();
 }
@@ -53,7 +53,7 @@ export function proxy_on_foreign_function(
   functionId: u32,
   argumentsSize: u32,
 ): void {
-  const root = dispatcher.root(rootContextId, "proxy_on_foreign_function");
+  const root = dispatcher.root(rootContextId);
   if (root !== null) root.onForeignFunction(functionId, argumentsSize);
   collectAfterCallback();
 }

@@ -5,7 +5,7 @@ import { dispatcher } from "./dispatcher";
 
 /** Host → plugin: a client connected. */
 export function proxy_on_new_connection(contextId: u32): u32 {
-  const context = dispatcher.streamContext(contextId, "proxy_on_new_connection");
+  const context = dispatcher.streamContext(contextId);
   const result: u32 = context === null ? FilterStatus.Continue : <u32>context.onNewConnection();
   collectAfterCallback();
   return result;
@@ -13,7 +13,7 @@ export function proxy_on_new_connection(contextId: u32): u32 {
 
 /** Host → plugin: bytes from the client. */
 export function proxy_on_downstream_data(contextId: u32, dataSize: u32, endOfStream: u32): u32 {
-  const context = dispatcher.streamContext(contextId, "proxy_on_downstream_data");
+  const context = dispatcher.streamContext(contextId);
   const result: u32 =
     context === null
       ? FilterStatus.Continue
@@ -24,7 +24,7 @@ export function proxy_on_downstream_data(contextId: u32, dataSize: u32, endOfStr
 
 /** Host → plugin: bytes from the backend. */
 export function proxy_on_upstream_data(contextId: u32, dataSize: u32, endOfStream: u32): u32 {
-  const context = dispatcher.streamContext(contextId, "proxy_on_upstream_data");
+  const context = dispatcher.streamContext(contextId);
   const result: u32 =
     context === null
       ? FilterStatus.Continue
@@ -35,14 +35,14 @@ export function proxy_on_upstream_data(contextId: u32, dataSize: u32, endOfStrea
 
 /** Host → plugin: the client side closed. */
 export function proxy_on_downstream_connection_close(contextId: u32, peerType: u32): void {
-  const context = dispatcher.streamContext(contextId, "proxy_on_downstream_connection_close");
+  const context = dispatcher.streamContext(contextId);
   if (context !== null) context.onDownstreamClose(<PeerType>peerType);
   collectAfterCallback();
 }
 
 /** Host → plugin: the backend side closed. */
 export function proxy_on_upstream_connection_close(contextId: u32, peerType: u32): void {
-  const context = dispatcher.streamContext(contextId, "proxy_on_upstream_connection_close");
+  const context = dispatcher.streamContext(contextId);
   if (context !== null) context.onUpstreamClose(<PeerType>peerType);
   collectAfterCallback();
 }

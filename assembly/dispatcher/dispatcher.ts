@@ -57,7 +57,7 @@ export class Dispatcher {
   createStream(contextId: u32, rootContextId: u32): void {
     let root = this.lastRoot;
     if (root === null || this.lastRootId != rootContextId) {
-      root = this.root(rootContextId, "proxy_on_context_create");
+      root = this.root(rootContextId);
       if (root === null) return;
       this.lastRootId = rootContextId;
       this.lastRoot = root;
@@ -82,20 +82,20 @@ export class Dispatcher {
   }
 
   /** The root context `contextId`, or null (logged) when there is none. */
-  root(contextId: u32, callback: string): RootContext | null {
-    const context = this.expect(contextId, ContextKind.Root, callback);
+  root(contextId: u32): RootContext | null {
+    const context = this.expect(contextId, ContextKind.Root);
     return context === null ? null : changetype<RootContext>(context);
   }
 
   /** The HTTP context `contextId`, or null (logged unless its root declined it). */
-  httpContext(contextId: u32, callback: string): HttpContext | null {
-    const context = this.expect(contextId, ContextKind.Http, callback);
+  httpContext(contextId: u32): HttpContext | null {
+    const context = this.expect(contextId, ContextKind.Http);
     return context === null ? null : changetype<HttpContext>(context);
   }
 
   /** The TCP context `contextId`, or null (logged unless its root declined it). */
-  streamContext(contextId: u32, callback: string): StreamContext | null {
-    const context = this.expect(contextId, ContextKind.Stream, callback);
+  streamContext(contextId: u32): StreamContext | null {
+    const context = this.expect(contextId, ContextKind.Stream);
     return context === null ? null : changetype<StreamContext>(context);
   }
 
@@ -106,15 +106,17 @@ export class Dispatcher {
     this.contexts.delete(contextId);
   }
 
-  private expect(contextId: u32, kind: ContextKind, callback: string): BaseContext | null {
+  private expect(contextId: u32, kind: ContextKind): BaseContext | null {
     const context = this.find(contextId);
     if (context !== null && context.kind == kind) return context;
     if (context !== null && context.kind == ContextKind.Declined) return null;
+    // Callback families rather than export names keep the strings (static data) small.
     if (isLogEnabled(LogLevel.Warn)) {
       logWarn(
         "proxy-wasm-as: " +
-          callback +
-          (context === null ? " for unknown context " : " for a context of another kind: ") +
+          (kind == ContextKind.Root ? "root" : kind == ContextKind.Http ? "HTTP" : "TCP") +
+          " callback for " +
+          (context === null ? "unknown context " : "a context of another kind: ") +
           contextId.toString() +
           "; ignored",
       );

@@ -12,7 +12,7 @@ test("HTTP callbacks on a TCP-only plugin are logged and continue", () => {
   const s = p.newHttpStream();
   assert.equal(s.sendRequestHeaders(get("/"), { endOfStream: true }), "Continue");
   assert.deepEqual(p.logMessages("warn"), [
-    `proxy-wasm-as: proxy_on_request_headers for a context of another kind: ${s.contextId}; ignored`,
+    `proxy-wasm-as: HTTP callback for a context of another kind: ${s.contextId}; ignored`,
   ]);
   assert.equal(p.failed, false);
 });
@@ -28,11 +28,11 @@ test("callbacks for unknown context ids and gRPC tokens are logged and ignored",
   assert.equal(exports.proxy_on_done(4242), 1, "unknown contexts are done at once");
   exports.proxy_on_delete(4242);
   assert.deepEqual(p.logMessages("warn"), [
-    "proxy-wasm-as: proxy_on_request_headers for unknown context 4242; ignored",
-    "proxy-wasm-as: proxy_on_request_body for unknown context 4242; ignored",
-    "proxy-wasm-as: proxy_on_new_connection for unknown context 4242; ignored",
-    "proxy-wasm-as: proxy_on_tick for unknown context 77; ignored",
-    "proxy-wasm-as: proxy_on_grpc_receive for unknown gRPC token 99; ignored",
+    "proxy-wasm-as: HTTP callback for unknown context 4242; ignored",
+    "proxy-wasm-as: HTTP callback for unknown context 4242; ignored",
+    "proxy-wasm-as: TCP callback for unknown context 4242; ignored",
+    "proxy-wasm-as: root callback for unknown context 77; ignored",
+    "proxy-wasm-as: gRPC callback for unknown token 99; ignored",
   ]);
   assert.equal(p.failed, false);
 });

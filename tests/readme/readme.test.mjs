@@ -26,10 +26,18 @@ test("the README plugin compiles from the packed package and its test passes", (
   assert.ok(ts && json && js, "README has the plugin (ts), asconfig (json) and test (js) blocks");
   const project = mkdtempSync(join(tmpdir(), "proxy-wasm-as-readme-"));
   try {
-    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", project], {
-      cwd: root,
-      encoding: "utf8",
-    }).trim();
+    // The npm that runs this test (npm_execpath), not an older npm a dependency may have put
+    // on PATH in node_modules/.bin.
+    const npm = process.env.npm_execpath;
+    const [command, prefix] = npm ? [process.execPath, [npm]] : ["npm", []];
+    const tarball = execFileSync(
+      command,
+      [...prefix, "pack", "--silent", "--pack-destination", project],
+      { cwd: root, encoding: "utf8" },
+    )
+      .trim()
+      .split("\n")
+      .pop();
     const installed = join(project, "node_modules", "proxy-wasm-as");
     mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["xzf", join(project, tarball), "-C", installed, "--strip-components=1"]);

@@ -7,6 +7,7 @@ import {
   bufferLength,
   bufferPtr,
   encodedLength,
+  encodedPtr,
   encodeUtf8,
   OUT_U32,
   SLOT_EXTRA,
@@ -110,6 +111,20 @@ export function httpCall(
   );
 }
 
+// service, service name and method go to the three scratch slots; returns the metadata.
+function encodeGrpcTarget(
+  service: string,
+  serviceName: string,
+  method: string,
+  initialMetadata: HeaderPair[] | null,
+): ArrayBuffer | null {
+  encodeUtf8(service, SLOT_KEY);
+  encodeUtf8(serviceName, SLOT_VALUE);
+  encodeUtf8(method, SLOT_EXTRA);
+  store<u32>(OUT_U32, 0);
+  return encodeOptionalPairs(initialMetadata);
+}
+
 /** Unary gRPC call to `service` (cluster name or serialized GrpcService). Token → OUT_U32. */
 export function grpcCall(
   service: string,
@@ -119,17 +134,13 @@ export function grpcCall(
   message: ArrayBuffer | null,
   timeoutMs: u32,
 ): WasmResult {
-  const servicePtr = encodeUtf8(service, SLOT_KEY);
-  const serviceNamePtr = encodeUtf8(serviceName, SLOT_VALUE);
-  const methodPtr = encodeUtf8(method, SLOT_EXTRA);
-  const metadata = encodeOptionalPairs(initialMetadata);
-  store<u32>(OUT_U32, 0);
+  const metadata = encodeGrpcTarget(service, serviceName, method, initialMetadata);
   return proxy_grpc_call(
-    servicePtr,
+    encodedPtr(SLOT_KEY),
     encodedLength(SLOT_KEY),
-    serviceNamePtr,
+    encodedPtr(SLOT_VALUE),
     encodedLength(SLOT_VALUE),
-    methodPtr,
+    encodedPtr(SLOT_EXTRA),
     encodedLength(SLOT_EXTRA),
     bufferPtr(metadata),
     bufferLength(metadata),
@@ -147,17 +158,13 @@ export function grpcStream(
   method: string,
   initialMetadata: HeaderPair[] | null,
 ): WasmResult {
-  const servicePtr = encodeUtf8(service, SLOT_KEY);
-  const serviceNamePtr = encodeUtf8(serviceName, SLOT_VALUE);
-  const methodPtr = encodeUtf8(method, SLOT_EXTRA);
-  const metadata = encodeOptionalPairs(initialMetadata);
-  store<u32>(OUT_U32, 0);
+  const metadata = encodeGrpcTarget(service, serviceName, method, initialMetadata);
   return proxy_grpc_stream(
-    servicePtr,
+    encodedPtr(SLOT_KEY),
     encodedLength(SLOT_KEY),
-    serviceNamePtr,
+    encodedPtr(SLOT_VALUE),
     encodedLength(SLOT_VALUE),
-    methodPtr,
+    encodedPtr(SLOT_EXTRA),
     encodedLength(SLOT_EXTRA),
     bufferPtr(metadata),
     bufferLength(metadata),

@@ -26,6 +26,8 @@ const SLOT_COUNT: i32 = 3;
 const slotPtr = new StaticArray<usize>(SLOT_COUNT);
 const slotCapacity = new StaticArray<usize>(SLOT_COUNT);
 const slotLength = new StaticArray<usize>(SLOT_COUNT);
+/** Where the string last encoded into each slot is (the slot buffer, or a literal's cache entry). */
+const slotLast = new StaticArray<usize>(SLOT_COUNT);
 
 // String literals live in static memory (below `__data_end`): immutable and never freed, so
 // their UTF-8 bytes are cached and header names such as "user-agent" are encoded once per VM
@@ -50,6 +52,7 @@ function encodeLiteral(text: string, slot: i32): usize {
     unchecked((literalSource[index] = source));
   }
   unchecked((slotLength[slot] = unchecked(literalLength[index])));
+  unchecked((slotLast[slot] = unchecked(literalPtr[index])));
   return unchecked(literalPtr[index]);
 }
 
@@ -71,7 +74,15 @@ export function encodeUtf8(text: string, slot: i32): usize {
   unchecked(
     (slotLength[slot] = String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, ptr)),
   );
+  unchecked((slotLast[slot] = ptr));
   return ptr;
+}
+
+/** Pointer of the bytes of the string last encoded into `slot`. */
+// @ts-ignore: decorator
+@inline
+export function encodedPtr(slot: i32): usize {
+  return unchecked(slotLast[slot]);
 }
 
 /** Byte length of the string last encoded into `slot`. */

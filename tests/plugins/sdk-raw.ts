@@ -62,7 +62,15 @@ class RawRoot extends RootContext {
     );
     note(
       "grpc_call unknown cluster",
-      callouts.grpcCall("nowhere", "svc", "Method", null, null, 1000),
+      // Built at run time (not literals): exercises the scratch-slot path of the encoder.
+      callouts.grpcCall(
+        "nowhere",
+        String.fromCharCode(0x73) + "vc",
+        ["Met", "hod"].join(""),
+        null,
+        null,
+        1000,
+      ),
     );
     note("grpc_stream unknown cluster", callouts.grpcStream("nowhere", "svc", "Method", null));
     note("grpc_send unknown", callouts.grpcSend(6, null, false));

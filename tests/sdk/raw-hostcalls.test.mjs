@@ -81,3 +81,20 @@ test("each raw wrapper passes its arguments and reads its outputs correctly", ()
   };
   assert.deepEqual(Object.fromEntries(results), expected);
 });
+
+test("gRPC call and stream wrappers open calls the host records (no cluster list: any cluster)", () => {
+  const p = new Host().loadPlugin({ wasm });
+  const results = Object.fromEntries(p.logMessages("info").map((line) => line.split("=")));
+  assert.equal(results["grpc_call unknown cluster"], "0");
+  assert.equal(results["grpc_stream unknown cluster"], "0");
+  assert.equal(results["grpc_send unknown"], "0", "token 6 is the stream just opened");
+  assert.equal(results["grpc_close unknown"], "0", "token 5 is the call just made");
+  assert.equal(results["grpc_cancel unknown"], "1", "closed calls are forgotten");
+  const calls = p.grpcCalls.map((c) => [c.token, c.kind, c.cluster, c.serviceName, c.method]);
+  assert.deepEqual(calls, [
+    [5, "call", "nowhere", "svc", "Method"],
+    [6, "stream", "nowhere", "svc", "Method"],
+  ]);
+  assert.equal(p.grpcCalls[0].timeoutMs, 1000);
+  assert.equal(p.grpcCalls[1].timeoutMs, null);
+});

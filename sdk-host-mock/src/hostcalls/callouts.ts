@@ -3,6 +3,8 @@ import { WasmResult } from "../abi.js";
 import { HeaderMap } from "../header-map.js";
 import { utf8 } from "../memory.js";
 import { decodePairs } from "../pairs.js";
+import type { GrpcCallRecord } from "../callouts.js";
+import type { Vm } from "../vm.js";
 import type { HostcallDef } from "./types.js";
 import { proxy } from "./types.js";
 
@@ -28,6 +30,39 @@ function grpcServiceCluster(bytes: Uint8Array): string | null {
   const len = varint();
   if (len === null || pos + len > bytes.length) return null;
   return utf8(bytes.subarray(pos, pos + len));
+}
+
+/**
+ * grpc_call / grpc_stream (§3.7): reads service, service name, method and initial metadata,
+ * resolves the cluster (unknown → ParseFailure), takes the next token of the kind and records
+ * the call.
+ */
+function openGrpc(
+  vm: Vm,
+  [sPtr, sLen, nPtr, nLen, mPtr, mLen, mdPtr, mdLen]: number[],
+  tokenPtr: number,
+  call: Pick<GrpcCallRecord, "kind" | "messages" | "timeoutMs" | "localClosed">,
+): WasmResult {
+  const m = vm.memory;
+  const service = m.read(sPtr, sLen);
+  const name = m.readString(nPtr, nLen);
+  const method = m.readString(mPtr, mLen);
+  const md = m.read(mdPtr, mdLen);
+  if (!service || name === null || method === null || !md) return WasmResult.InvalidMemoryAccess;
+  const cluster = grpcServiceCluster(service) ?? utf8(service);
+  if (!vm.plugin.hasCluster(cluster)) return WasmResult.ParseFailure;
+  const token = call.kind === "call" ? (vm.nextGrpcCallId += 4) : (vm.nextGrpcStreamId += 4);
+  vm.plugin.registerGrpcCall({
+    ...call,
+    token,
+    cluster,
+    serviceName: name,
+    method,
+    initialMetadata: new HeaderMap("other", decodePairs(md)).toList(),
+    cancelled: false,
+    done: false,
+  });
+  return m.writeU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
 }
 
 export const CALLOUT_HOSTCALLS: HostcallDef[] = [
@@ -99,31 +134,14 @@ export const CALLOUT_HOSTCALLS: HostcallDef[] = [
         timeout: number,
         tokenPtr: number,
       ) => {
-        const m = vm.memory;
-        const service = m.read(sPtr, sLen);
-        const name = m.readString(nPtr, nLen);
-        const method = m.readString(mPtr, mLen);
-        const md = m.read(mdPtr, mdLen);
-        const msg = m.read(msgPtr, msgLen);
-        if (!service || name === null || method === null || !md || !msg)
-          return WasmResult.InvalidMemoryAccess;
-        const cluster = grpcServiceCluster(service) ?? utf8(service);
-        if (!vm.plugin.hasCluster(cluster)) return WasmResult.ParseFailure;
-        const token = (vm.nextGrpcCallId += 4);
-        vm.plugin.registerGrpcCall({
-          token,
+        const msg = vm.memory.read(msgPtr, msgLen);
+        if (!msg) return WasmResult.InvalidMemoryAccess;
+        return openGrpc(vm, [sPtr, sLen, nPtr, nLen, mPtr, mLen, mdPtr, mdLen], tokenPtr, {
           kind: "call",
-          cluster,
-          serviceName: name,
-          method,
-          initialMetadata: new HeaderMap("other", decodePairs(md)).toList(),
           messages: [msg],
           timeoutMs: timeout >>> 0,
           localClosed: true,
-          cancelled: false,
-          done: false,
         });
-        return m.writeU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
       },
   ),
   proxy(
@@ -140,32 +158,13 @@ export const CALLOUT_HOSTCALLS: HostcallDef[] = [
         mdPtr: number,
         mdLen: number,
         tokenPtr: number,
-      ) => {
-        const m = vm.memory;
-        const service = m.read(sPtr, sLen);
-        const name = m.readString(nPtr, nLen);
-        const method = m.readString(mPtr, mLen);
-        const md = m.read(mdPtr, mdLen);
-        if (!service || name === null || method === null || !md)
-          return WasmResult.InvalidMemoryAccess;
-        const cluster = grpcServiceCluster(service) ?? utf8(service);
-        if (!vm.plugin.hasCluster(cluster)) return WasmResult.ParseFailure;
-        const token = (vm.nextGrpcStreamId += 4);
-        vm.plugin.registerGrpcCall({
-          token,
+      ) =>
+        openGrpc(vm, [sPtr, sLen, nPtr, nLen, mPtr, mLen, mdPtr, mdLen], tokenPtr, {
           kind: "stream",
-          cluster,
-          serviceName: name,
-          method,
-          initialMetadata: new HeaderMap("other", decodePairs(md)).toList(),
           messages: [],
           timeoutMs: null,
           localClosed: false,
-          cancelled: false,
-          done: false,
-        });
-        return m.writeU32(tokenPtr, token) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
-      },
+        }),
   ),
   proxy(
     "proxy_grpc_send",

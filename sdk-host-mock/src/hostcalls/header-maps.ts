@@ -3,6 +3,7 @@ import { WasmResult } from "../abi.js";
 import type { ContextRef } from "../context.js";
 import type { HeaderMap } from "../header-map.js";
 import { decodePairs, encodePairs } from "../pairs.js";
+import type { Vm } from "../vm.js";
 import type { HostcallDef } from "./types.js";
 import { proxy } from "./types.js";
 
@@ -28,6 +29,26 @@ export function getConstMap(ctx: ContextRef, type: number): HeaderMap | null {
 export function getMutableMap(ctx: ContextRef, type: number): HeaderMap | null {
   if (type <= 3 && ctx.http) return ctx.http.mutableMap(type);
   return null;
+}
+
+/** add/replace: validate the type, read key and value, edit the held mutable map (§3.4). */
+function editMap(
+  vm: Vm,
+  type: number,
+  keyPtr: number,
+  keyLen: number,
+  valPtr: number,
+  valLen: number,
+  edit: (map: HeaderMap, key: string, value: string) => void,
+): WasmResult {
+  if (type >>> 0 > 7) return WasmResult.BadArgument;
+  const key = vm.memory.readString(keyPtr, keyLen);
+  const value = vm.memory.readString(valPtr, valLen);
+  if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+  const map = getMutableMap(vm.current(), type);
+  if (!map) return WasmResult.BadArgument;
+  edit(map, key, value);
+  return WasmResult.Ok;
 }
 
 export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
@@ -81,30 +102,16 @@ export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
   proxy(
     "proxy_add_header_map_value",
     5,
-    (vm) => (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) => {
-      if (type >>> 0 > 7) return WasmResult.BadArgument;
-      const key = vm.memory.readString(keyPtr, keyLen);
-      const value = vm.memory.readString(valPtr, valLen);
-      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
-      const map = getMutableMap(vm.current(), type);
-      if (!map) return WasmResult.BadArgument;
-      map.add(key, value);
-      return WasmResult.Ok;
-    },
+    (vm) => (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) =>
+      editMap(vm, type, keyPtr, keyLen, valPtr, valLen, (map, key, value) => map.add(key, value)),
   ),
   proxy(
     "proxy_replace_header_map_value",
     5,
-    (vm) => (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) => {
-      if (type >>> 0 > 7) return WasmResult.BadArgument;
-      const key = vm.memory.readString(keyPtr, keyLen);
-      const value = vm.memory.readString(valPtr, valLen);
-      if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
-      const map = getMutableMap(vm.current(), type);
-      if (!map) return WasmResult.BadArgument;
-      map.replace(key, value);
-      return WasmResult.Ok;
-    },
+    (vm) => (type: number, keyPtr: number, keyLen: number, valPtr: number, valLen: number) =>
+      editMap(vm, type, keyPtr, keyLen, valPtr, valLen, (map, key, value) =>
+        map.replace(key, value),
+      ),
   ),
   proxy(
     "proxy_remove_header_map_value",

@@ -51,13 +51,13 @@ const OPTIONAL = {
   proxy_on_grpc_close: { methods: [], imports: ["proxy_grpc_call", "proxy_grpc_stream"] },
 };
 
-/** The SDK's own classes, whose methods are the defaults and do not count as uses. */
-const SDK_CLASSES = /(^|\/)assembly\/api\/(root|http|stream)-context$/;
+/** Files of the SDK's own context classes, whose methods are the defaults and do not count. */
+const SDK_CLASSES = /^~lib\/proxy-wasm-as\/assembly\/api\/(root|http|stream)-context$/;
 
 function collectMethodNames(statements, sourcePath, into) {
   for (const statement of statements ?? []) {
     if (statement.kind === NodeKind.ClassDeclaration) {
-      if (SDK_CLASSES.test(sourcePath) && /Context$/.test(statement.name.text)) continue;
+      if (SDK_CLASSES.test(sourcePath)) continue;
       for (const member of statement.members) {
         if (member.kind === NodeKind.MethodDeclaration) into.add(member.name.text);
       }

@@ -51,6 +51,9 @@ const OPTIONAL = {
   proxy_on_grpc_close: { methods: [], imports: ["proxy_grpc_call", "proxy_grpc_stream"] },
 };
 
+/** Internal names of the SDK's callback dispatchers (the only exports this transform removes). */
+const SDK_DISPATCHERS = /^~lib\/proxy-wasm-as\/assembly\/dispatcher\//;
+
 /** Files of the SDK's own context classes, whose methods are the defaults and do not count. */
 const SDK_CLASSES = /^~lib\/proxy-wasm-as\/assembly\/api\/(root|http|stream)-context$/;
 
@@ -63,6 +66,9 @@ function collectMethodNames(statements, sourcePath, into) {
       }
     } else if (statement.kind === NodeKind.NamespaceDeclaration) {
       collectMethodNames(statement.members, sourcePath, into);
+    } else if (statement.kind === NodeKind.ExportDefault) {
+      // `export default class …` wraps its declaration.
+      collectMethodNames([statement.declaration], sourcePath, into);
     }
   }
 }
@@ -94,6 +100,9 @@ export default class UsedCallbacks extends Transform {
     }
     for (const [name, { methods, imports = [] }] of Object.entries(OPTIONAL)) {
       if (!exported.has(name) || ALWAYS.has(name)) continue;
+      // Only the SDK's dispatchers: a plugin's own `proxy_on_*` function always stays.
+      if (!SDK_DISPATCHERS.test(this.binaryen.getExportInfo(module.getExport(name)).value))
+        continue;
       const used = methods.some((m) => this.methods.has(m)) || imports.some((i) => imported.has(i));
       if (!used) module.removeExport(name);
     }

@@ -2,7 +2,6 @@
 // delivered to the root context of the caller.
 import { LogLevel } from "../abi/types";
 import { isLogEnabled, logWarn } from "../api/log";
-import { collectAfterCallback } from "./collect";
 import { dispatcher } from "./dispatcher";
 
 /** Host → plugin: the response (or failure: zero counts) of an HTTP callout. */
@@ -15,7 +14,6 @@ export function proxy_on_http_call_response(
 ): void {
   const root = dispatcher.root(rootContextId);
   if (root !== null) root.onHttpCallResponse(token, numHeaders, bodySize, numTrailers);
-  collectAfterCallback();
 }
 
 function unexpectedGrpc(token: u32): void {
@@ -31,13 +29,11 @@ export function proxy_on_grpc_receive_initial_metadata(
   numElements: u32,
 ): void {
   unexpectedGrpc(token);
-  collectAfterCallback();
 }
 
 /** Host → plugin: a gRPC message (unary response or stream message). */
 export function proxy_on_grpc_receive(rootContextId: u32, token: u32, messageSize: u32): void {
   unexpectedGrpc(token);
-  collectAfterCallback();
 }
 
 /** Host → plugin: trailing metadata of a gRPC stream. */
@@ -47,11 +43,9 @@ export function proxy_on_grpc_receive_trailing_metadata(
   numElements: u32,
 ): void {
   unexpectedGrpc(token);
-  collectAfterCallback();
 }
 
 /** Host → plugin: a gRPC call failed or a stream closed. */
 export function proxy_on_grpc_close(rootContextId: u32, token: u32, statusCode: u32): void {
   unexpectedGrpc(token);
-  collectAfterCallback();
 }

@@ -1,12 +1,10 @@
 // Lifecycle callbacks (reference §1.3, §2.1, §6.1): context creation, VM start, configuration,
-// timers, queues, foreign functions, and teardown for every kind of context. Each ends with
-// `collectAfterCallback()`, where no managed reference is live on the stack.
+// timers, queues, foreign functions, and teardown for every kind of context.
 import { ContextKind } from "../api/base-context";
 import { HttpContext } from "../api/http-context";
 import { refreshLogLevel } from "../api/log";
 import { RootContext } from "../api/root-context";
 import { StreamContext } from "../api/stream-context";
-import { collectAfterCallback } from "./collect";
 import { dispatcher } from "./dispatcher";
 
 /** Host → plugin: a root (`parentContextId` 0) or stream context was created. */
@@ -14,37 +12,30 @@ export function proxy_on_context_create(contextId: u32, parentContextId: u32): v
   refreshLogLevel();
   if (parentContextId == 0) dispatcher.createRoot(contextId);
   else dispatcher.createStream(contextId, parentContextId);
-  collectAfterCallback();
 }
 
 /** Host → plugin: the VM started for this root. 0 fails the plugin's start. */
 export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32): u32 {
   const root = dispatcher.root(rootContextId);
-  const ok: u32 = root !== null && root.onVmStart(vmConfigurationSize) ? 1 : 0;
-  collectAfterCallback();
-  return ok;
+  return root !== null && root.onVmStart(vmConfigurationSize) ? 1 : 0;
 }
 
 /** Host → plugin: the plugin configuration arrived. 0 rejects it. */
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): u32 {
   const root = dispatcher.root(rootContextId);
-  const ok: u32 = root !== null && root.onConfigure(pluginConfigurationSize) ? 1 : 0;
-  collectAfterCallback();
-  return ok;
+  return root !== null && root.onConfigure(pluginConfigurationSize) ? 1 : 0;
 }
 
 /** Host → plugin: the root's timer fired. */
 export function proxy_on_tick(rootContextId: u32): void {
   const root = dispatcher.root(rootContextId);
   if (root !== null) root.onTick();
-  collectAfterCallback();
 }
 
 /** Host → plugin: an item was enqueued on a queue this root registered. */
 export function proxy_on_queue_ready(rootContextId: u32, queueId: u32): void {
   const root = dispatcher.root(rootContextId);
   if (root !== null) root.onQueueReady(queueId);
-  collectAfterCallback();
 }
 
 /** Host → plugin: a host-initiated foreign function call (ABI 0.2.x). */
@@ -55,7 +46,6 @@ export function proxy_on_foreign_function(
 ): void {
   const root = dispatcher.root(rootContextId);
   if (root !== null) root.onForeignFunction(functionId, argumentsSize);
-  collectAfterCallback();
 }
 
 function done(contextId: u32): bool {
@@ -76,9 +66,7 @@ function done(contextId: u32): bool {
 
 /** Host → plugin: the stream ended, or the root is shutting down. Roots may return 0 to defer. */
 export function proxy_on_done(contextId: u32): u32 {
-  const finished: u32 = done(contextId) ? 1 : 0;
-  collectAfterCallback();
-  return finished;
+  return done(contextId) ? 1 : 0;
 }
 
 /** Host → plugin: access-log phase of a stream (never called for roots). */
@@ -88,7 +76,6 @@ export function proxy_on_log(contextId: u32): void {
     if (context.kind == ContextKind.Http) changetype<HttpContext>(context).onLog();
     else if (context.kind == ContextKind.Stream) changetype<StreamContext>(context).onLog();
   }
-  collectAfterCallback();
 }
 
 /** Host → plugin: last call for a context. */
@@ -108,5 +95,4 @@ export function proxy_on_delete(contextId: u32): void {
     }
     dispatcher.remove(contextId);
   }
-  collectAfterCallback();
 }

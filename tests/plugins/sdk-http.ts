@@ -111,6 +111,16 @@ class HttpApi extends HttpContext {
         h.add(names[0], names[d]);
         h.add(names[d], names[0]);
       }
+    } else if (this.op == "garbage") {
+      // Short-lived allocations only: x-kib KiB in 16 KiB buffers, none kept.
+      const kib = I32.parseInt(h.get("x-kib")!);
+      let checksum: u32 = 0;
+      for (let i = 0; i < kib / 16; i++) {
+        const buffer = new ArrayBuffer(16 * 1024);
+        store<u8>(changetype<usize>(buffer), <u8>i);
+        checksum += load<u8>(changetype<usize>(buffer));
+      }
+      h.add("x-checksum", checksum.toString());
     } else if (this.op == "pause") {
       return FilterHeadersStatus.StopAllIterationAndWatermark;
     }

@@ -121,3 +121,24 @@ test("PROXY_WASM_AS_EXPORT_ALL=1 keeps every callback of the SDK", async () => {
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("overrides in a default-exported class count; a plugin's own proxy_on_log is kept", () => {
+  const wasm = plugin("sdk-transform");
+  const names = exportsOf(wasm);
+  assert.ok(names.includes("proxy_on_request_headers") && names.includes("proxy_on_log"));
+  const p = new Host().loadPlugin({ wasm });
+  const s = p.newHttpStream();
+  s.sendRequestHeaders(
+    [
+      [":method", "GET"],
+      [":path", "/"],
+      [":authority", "x"],
+    ],
+    {
+      endOfStream: true,
+    },
+  );
+  assert.equal(s.localResponse?.status, 403, "the default-exported class's onRequestHeaders ran");
+  s.complete();
+  assert.ok(p.logMessages("info").includes(`own access log for ${s.contextId}`));
+});

@@ -76,6 +76,11 @@ class RawRoot extends RootContext {
     note("grpc_send unknown", callouts.grpcSend(6, null, false));
     note("grpc_close unknown", callouts.grpcClose(5));
     note("grpc_cancel unknown", callouts.grpcCancel(5));
+    // A serialized GrpcService{envoy_grpc{cluster_name: "authz"}} instead of a cluster name.
+    note(
+      "grpc_call GrpcService",
+      callouts.grpcCall("\n\x07\n\x05authz", "svc", "Check", null, null, 0),
+    );
     note("call_foreign_function unknown", foreign.callForeignFunction("no_such_function", null));
     note("set_effective_context self", context.setEffectiveContext(this.id));
     note("set_effective_context unknown", context.setEffectiveContext(999));

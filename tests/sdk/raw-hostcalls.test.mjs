@@ -55,6 +55,7 @@ test("each raw wrapper passes its arguments and reads its outputs correctly", ()
     "grpc_send unknown": "1",
     "grpc_close unknown": "1",
     "grpc_cancel unknown": "1",
+    "grpc_call GrpcService": "0",
     "call_foreign_function unknown": "1",
     "set_effective_context self": "0",
     "set_effective_context unknown": "2",
@@ -94,6 +95,7 @@ test("gRPC call and stream wrappers open calls the host records (no cluster list
   assert.deepEqual(calls, [
     [5, "call", "nowhere", "svc", "Method"],
     [6, "stream", "nowhere", "svc", "Method"],
+    [9, "call", "authz", "svc", "Check"],
   ]);
   assert.equal(p.grpcCalls[0].timeoutMs, 1000);
   assert.equal(p.grpcCalls[1].timeoutMs, null);

@@ -3,6 +3,7 @@ import { WasmResult } from "../abi.js";
 import { HeaderMap } from "../header-map.js";
 import { utf8 } from "../memory.js";
 import { decodePairs } from "../pairs.js";
+import { readProto } from "../proto.js";
 import type { GrpcCallRecord } from "../callouts.js";
 import type { Vm } from "../vm.js";
 import type { HostcallDef } from "./types.js";
@@ -10,26 +11,10 @@ import { proxy } from "./types.js";
 
 /** Reads a cluster name from a serialized `GrpcService{envoy_grpc{cluster_name}}`, else null. */
 function grpcServiceCluster(bytes: Uint8Array): string | null {
-  // field 1 (envoy_grpc), wire type 2 → tag 0x0a; inner field 1 (cluster_name) → 0x0a.
-  let pos = 0;
-  const varint = (): number | null => {
-    let v = 0;
-    let shift = 0;
-    while (pos < bytes.length) {
-      const b = bytes[pos++];
-      v += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return v;
-      shift += 7;
-    }
-    return null;
-  };
-  if (bytes[pos++] !== 0x0a) return null;
-  const outerLen = varint();
-  if (outerLen === null || pos + outerLen > bytes.length) return null;
-  if (bytes[pos++] !== 0x0a) return null;
-  const len = varint();
-  if (len === null || pos + len > bytes.length) return null;
-  return utf8(bytes.subarray(pos, pos + len));
+  const envoyGrpc = readProto(bytes)?.get(1);
+  if (!(envoyGrpc instanceof Uint8Array)) return null;
+  const clusterName = readProto(envoyGrpc)?.get(1);
+  return clusterName instanceof Uint8Array ? utf8(clusterName) : null;
 }
 
 /**

@@ -3,6 +3,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { WasmResult } from "../abi.js";
 import type { ContextRef } from "../context.js";
 import { utf8 } from "../memory.js";
+import { readProto } from "../proto.js";
 import type { HostcallDef } from "./types.js";
 import { proxy } from "./types.js";
 
@@ -14,40 +15,6 @@ export type ForeignFunction = (
   args: Uint8Array,
   info: { contextId: number },
 ) => ForeignFunctionResult;
-
-/** Minimal proto3 reader: field number → last value (varint as number, LEN as bytes). */
-function readProto(bytes: Uint8Array): Map<number, number | Uint8Array> | null {
-  const out = new Map<number, number | Uint8Array>();
-  let pos = 0;
-  const varint = (): number | null => {
-    let v = 0;
-    let shift = 0;
-    while (pos < bytes.length) {
-      const b = bytes[pos++];
-      v += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return v;
-      shift += 7;
-    }
-    return null;
-  };
-  while (pos < bytes.length) {
-    const tag = varint();
-    if (tag === null) return null;
-    const field = Math.floor(tag / 8);
-    const wire = tag & 7;
-    if (wire === 0) {
-      const v = varint();
-      if (v === null) return null;
-      out.set(field, v);
-    } else if (wire === 2) {
-      const len = varint();
-      if (len === null || pos + len > bytes.length) return null;
-      out.set(field, bytes.slice(pos, pos + len));
-      pos += len;
-    } else return null;
-  }
-  return out;
-}
 
 /** Envoy's built-in foreign functions as far as the mock models them. */
 function builtin(name: string, ctx: ContextRef, args: Uint8Array): ForeignFunctionResult | null {

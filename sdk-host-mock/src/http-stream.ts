@@ -543,7 +543,10 @@ export class HttpStream implements ContextRef {
       raw === undefined || raw === null
         ? FilterHeadersStatus.Continue
         : clampHeadersStatus(raw, this.plugin.allowOnHeadersStopIteration);
-    if (this.vm.stopNextIteration) status = FilterHeadersStatus.StopAllIterationAndWatermark;
+    // The forced stop of §2.3 belongs to the call that sent the reply: a callback the module does
+    // not export made no call, so a flag left by another callback must not stop this stream.
+    if (raw !== undefined && this.vm.stopNextIteration)
+      status = FilterHeadersStatus.StopAllIterationAndWatermark;
     if (
       status === FilterHeadersStatus.Continue ||
       status === FilterHeadersStatus.ContinueAndEndStream
@@ -594,7 +597,8 @@ export class HttpStream implements ContextRef {
     }
     let status =
       raw === undefined || raw === null ? FilterDataStatus.Continue : clampDataStatus(raw);
-    if (this.vm.stopNextIteration) status = FilterDataStatus.StopIterationNoBuffer;
+    if (raw !== undefined && this.vm.stopNextIteration)
+      status = FilterDataStatus.StopIterationNoBuffer;
     d.buffering = false;
     switch (status) {
       case FilterDataStatus.Continue:
@@ -652,7 +656,7 @@ export class HttpStream implements ContextRef {
     const raw = this.invoke(CALLBACKS[dir].trailers, [this.id, map.size]);
     let status =
       raw === undefined || raw === null ? FilterTrailersStatus.Continue : clampTrailersStatus(raw);
-    if (this.vm.stopNextIteration) status = FilterTrailersStatus.StopIteration;
+    if (raw !== undefined && this.vm.stopNextIteration) status = FilterTrailersStatus.StopIteration;
     if (status === FilterTrailersStatus.Continue) {
       d.trailersHeld = false;
       this.releaseHeadersOnData(d);

@@ -161,11 +161,6 @@ export function takeOutBytes(): ArrayBuffer {
   return bytes;
 }
 
-/** Releases the host-allocated block named by the out-parameters without reading it. */
-export function discardOut(): void {
-  releaseHostBlock(<usize>load<u32>(OUT_PTR));
-}
-
 /** The u32 out-parameter written by the last hostcall (id, token, CAS, level). */
 // @ts-ignore: decorator
 @inline

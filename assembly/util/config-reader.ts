@@ -72,8 +72,12 @@ export class ConfigReader {
     return this.errors.list;
   }
 
-  /** Records a custom error for field `key` of this object: `config: "<path>" <message>`. */
+  /**
+   * Records a custom error for field `key` of this object: `config: "<path>" <message>`. Nothing
+   * is recorded when this object itself was wrong (already reported: one error per mistake).
+   */
   fail(key: string, message: string): void {
+    if (this.value === null) return;
     this.errors.list.push('config: "' + this.fieldPath(key) + '" ' + message);
   }
 

@@ -96,7 +96,9 @@ export class BufferedBody {
   /**
    * Call from `onRequestHeaders` / `onResponseHeaders` (matching the direction) and return its
    * result. Without a body: NoBody, Continue. Otherwise removes `content-length`; a request
-   * declaring more than `maxBytes` is answered 413 right away.
+   * declaring more than `maxBytes` is answered 413 right away; a response declaring more keeps
+   * its `content-length`, passes unchanged, and `state` is TooLarge already here — the last
+   * moment a plugin can still answer with its own local reply instead.
    */
   onHeaders(endOfStream: bool): FilterHeadersStatus {
     if (endOfStream) {
@@ -105,9 +107,16 @@ export class BufferedBody {
     }
     const declared = headerMaps.getHeaderMapValue(this.mapType, "content-length");
     if (declared !== null) {
-      if (this.direction == BodyDirection.Request && exceeds(declared, this.maxBytes)) {
-        this.rejectRequest();
-        return FilterHeadersStatus.StopIteration;
+      if (exceeds(declared, this.maxBytes)) {
+        if (this.direction == BodyDirection.Request) {
+          this.rejectRequest();
+          return FilterHeadersStatus.StopIteration;
+        }
+        // Still in the response headers: the plugin may answer instead (e.g. 502); otherwise
+        // the body passes unchanged, so content-length stays.
+        this.state = BodyState.TooLarge;
+        this.passThrough = true;
+        return FilterHeadersStatus.Continue;
       }
       headerMaps.removeHeaderMapValue(this.mapType, "content-length");
     }

@@ -99,3 +99,24 @@ test("invalid JSON passes unchanged; an oversized response passes through untran
   assert.equal(big.localResponse, null);
   assert.ok(p.logMessages("info").includes("response too large, passed through"));
 });
+
+test("a response declaring more than the cap keeps content-length and passes unchanged", () => {
+  const p = new Host().loadPlugin({ wasm, trace: true });
+  const s = p.newHttpStream();
+  s.sendRequestHeaders(post(), { endOfStream: true });
+  const body = '{"secret":"' + "y".repeat(70) + '"}';
+  s.sendResponseHeaders(
+    [
+      [":status", "200"],
+      ["content-length", String(body.length)],
+    ],
+    { endOfStream: false },
+  );
+  assert.equal(s.responseHeader("content-length"), String(body.length));
+  assert.equal(s.sendResponseBody(body, { endOfStream: true }), "Continue");
+  assert.equal(s.responseBodyText, body);
+  const responseBodyReads = p.trace.filter(
+    (e) => e.kind === "hostcall" && e.fn === "proxy_get_buffer_bytes" && e.args[0] === 1,
+  );
+  assert.equal(responseBodyReads.length, 0);
+});

@@ -120,3 +120,32 @@ test("a response declaring more than the cap keeps content-length and passes unc
   );
   assert.equal(responseBodyReads.length, 0);
 });
+
+/** Hostcalls made inside each callback of the trace, as "callback: hostcall, hostcall". */
+function hostcallsByCallback(trace) {
+  const lines = [];
+  for (const e of trace) {
+    if (e.kind === "call") lines.push([e.fn.replace("proxy_on_", "")]);
+    else if (lines.length > 0) lines.at(-1).push(e.fn.replace("proxy_", ""));
+  }
+  return lines.map(([fn, ...calls]) => `${fn}: ${calls.join(", ")}`);
+}
+
+test("cost: each callback makes only the hostcalls its work needs; the body is copied once", () => {
+  const p = new Host().loadPlugin({ wasm, trace: true });
+  p.clearLogs();
+  const s = p.newHttpStream();
+  s.sendRequestHeaders(post(), { endOfStream: true });
+  s.sendResponseHeaders([[":status", "200"]], { endOfStream: false });
+  s.sendResponseBody('{"secret":', { endOfStream: false });
+  s.sendResponseBody('"x"}', { endOfStream: true });
+  s.complete();
+  assert.deepEqual(hostcallsByCallback(p.trace), [
+    "context_create: ",
+    "request_headers: ", // no body follows: nothing to look at
+    "response_headers: get_header_map_value", // is there a content-length to drop?
+    "response_body: ", // buffering: nothing copied
+    "response_body: get_buffer_bytes, set_buffer_bytes", // whole body read once, written once
+    "delete: ",
+  ]);
+});

@@ -110,3 +110,17 @@ test("bad configurations are rejected with a line naming the field", () => {
     );
   }
 });
+
+test("cost per request: clock, one CAS read-modify-write, one counter increment", () => {
+  const plugin = load(new Host(), { rps: 100, burst: 100 }, { trace: true });
+  send(plugin); // first request defines the metric
+  plugin.clearLogs();
+  send(plugin);
+  const hostcalls = plugin.trace.filter((e) => e.kind === "hostcall").map((e) => e.fn);
+  assert.deepEqual(hostcalls, [
+    "proxy_get_current_time_nanoseconds",
+    "proxy_get_shared_data",
+    "proxy_set_shared_data",
+    "proxy_increment_metric",
+  ]);
+});

@@ -50,6 +50,16 @@ export abstract class SharedUpdate {
   abstract apply(current: SharedValue | null): ArrayBuffer | null;
 }
 
+/** `SharedData.updateWith` as a `SharedUpdate`: calls a top-level function. */
+class FunctionUpdate extends SharedUpdate {
+  constructor(private readonly fn: (current: SharedValue | null) => ArrayBuffer | null) {
+    super();
+  }
+  apply(current: SharedValue | null): ArrayBuffer | null {
+    return this.fn(current);
+  }
+}
+
 /**
  * The version `update` passes when it creates a key it found absent: not 0 (0 would write
  * unconditionally), so a key someone else created meanwhile answers CasMismatch. Hosts hand out
@@ -138,6 +148,21 @@ export class SharedData {
       if (result != WasmResult.CasMismatch) return result;
     }
     return result;
+  }
+
+  /**
+   * `update` with a function instead of a `SharedUpdate` subclass, for steps that need nothing
+   * but the current value. AssemblyScript has no closures: pass a top-level function (or an
+   * arrow function that captures nothing), e.g.
+   * `SharedData.updateWith("visits", (v: SharedValue | null): ArrayBuffer | null => …)`.
+   * Results as `update`.
+   */
+  static updateWith(
+    key: string,
+    fn: (current: SharedValue | null) => ArrayBuffer | null,
+    maxAttempts: i32 = 8,
+  ): WasmResult {
+    return SharedData.update(key, new FunctionUpdate(fn), maxAttempts);
   }
 
   /**

@@ -41,6 +41,11 @@ class Decline extends SharedUpdate {
   }
 }
 
+/** A stateless step for `updateWith`: appends "!" (creates "!" when absent). */
+function shout(current: SharedValue | null): ArrayBuffer | null {
+  return String.UTF8.encode((current === null ? "" : current.toText()) + "!");
+}
+
 class SharedDataStream extends HttpContext {
   onRequestHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
     const op = this.requestHeaders.get("x-op");
@@ -98,6 +103,8 @@ class SharedDataStream extends HttpContext {
       const step = new ContendedIncrement(k, 1000, 100);
       const result = SharedData.update(k, step, 3);
       out = result.toString() + " attempts " + step.attempts.toString();
+    } else if (op == "update-with") {
+      out = SharedData.updateWith(k, shout).toString() + " " + SharedData.getString(k)!;
     } else if (op == "update-decline") {
       const step = new Decline();
       out = SharedData.update(k, step).toString() + " " + step.seen;

@@ -91,3 +91,9 @@ test("update with a step that returns null writes nothing", () => {
   assert.equal(p.hostcallCounts.proxy_set_shared_data ?? 0, before);
   assert.equal(p.sharedData.d.value, "kept");
 });
+
+test("updateWith takes a top-level function as the step", () => {
+  const p = new Host().loadPlugin({ wasm });
+  assert.equal(run(p, "update-with", "s"), "0 !");
+  assert.equal(run(p, "update-with", "s"), "0 !!");
+});

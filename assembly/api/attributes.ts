@@ -196,7 +196,9 @@ export class PluginInfo {
 
 /**
  * xDS names. `nodeId`/`nodeCluster` work in root contexts too (reference §5.2); the others need
- * a stream (route and cluster once the route is resolved).
+ * a stream (route and cluster once the route is resolved). These are the `xds.*` attributes of
+ * current Envoy; the old top-level names (`node`, `cluster_name`, `route_name`) of Envoy
+ * releases before them are not tried.
  */
 export class Xds {
   /** The node id of this proxy (`xds.node.id`). */

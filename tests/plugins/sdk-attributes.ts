@@ -81,6 +81,10 @@ class AttributeStream extends HttpContext {
     show("log.response.code_details", Response.codeDetails());
     show("log.response.flags", Response.flags().toString());
     show("log.request.duration.nonneg", (Request.durationNanos() >= 0).toString());
+    show("log.request.total_size.positive", (Request.totalSize() > 0).toString());
+    show("log.response.size", Response.size().toString());
+    show("log.response.grpc_status", Response.grpcStatus().toString());
+    show("log.connection.tls_version", Connection.tlsVersion());
   }
 }
 

@@ -129,6 +129,10 @@ test("response attributes, and onLog values (§5.3)", () => {
   assert.equal(seen["log.response.code_details"], "via_upstream");
   assert.equal(seen["log.response.flags"], "0");
   assert.equal(seen["log.request.duration.nonneg"], "true");
+  assert.equal(seen["log.request.total_size.positive"], "true");
+  assert.equal(seen["log.response.size"], "0", "no response body");
+  assert.equal(seen["log.response.grpc_status"], "-1", "not gRPC: the fallback");
+  assert.equal(seen["log.connection.tls_version"], "null(1)");
 });
 
 test("absent where Envoy has none: root context and released request headers → null, NotFound (§5.2)", () => {
@@ -142,8 +146,8 @@ test("absent where Envoy has none: root context and released request headers →
 test("one get_property per getter call, nothing else (cost)", () => {
   const { p } = exchange();
   const counts = p.hostcallCounts;
-  // 3 in onConfigure, 31 in onRequestHeaders, 3 in onResponseHeaders, 5 in onLog
-  assert.equal(counts.proxy_get_property, 42);
+  // 3 in onConfigure, 31 in onRequestHeaders, 3 in onResponseHeaders, 9 in onLog
+  assert.equal(counts.proxy_get_property, 46);
   assert.equal(counts.proxy_get_header_map_value ?? 0, 0);
   assert.equal(counts.proxy_get_header_map_pairs ?? 0, 0);
 });

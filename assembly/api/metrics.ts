@@ -3,14 +3,31 @@
 // layout Envoy's tag extractors expect (see util/metric-name.ts).
 //
 // Creating a handle makes no hostcall, so handles can be module-level constants or root-context
-// fields. Never create handles per request (pitfall M5): each distinct name is a permanent stat.
+// fields. The SDK defines every handle created so far right after `onConfigure` returns true (a
+// root callback: Envoy's strict check for pitfall M5 wants definitions there); a handle created
+// later is defined on its first update. Never create handles per request (pitfall M5): each
+// distinct name is a permanent stat.
 import { MetricType, WasmResult } from "../abi/types";
 import * as hostcalls from "../hostcalls/metrics";
 import { outU32, outU64 } from "../hostcalls/memory";
 import { recordResult } from "../hostcalls/result";
+import { setAfterConfigure } from "./configure-hook";
 import { composeMetricName, seriesKey, TagStyle } from "../util/metric-name";
 
-/** Base of the metric handles: a full stat name and the host id, defined lazily once. */
+/** Handles created but not yet defined, bounded so per-request creation (M5) cannot grow it. */
+const pending = new Array<Metric>();
+const MAX_PENDING: i32 = 1024;
+
+/**
+ * Defines every handle created since the last call (the dispatcher calls it after a successful
+ * `onConfigure`). One `proxy_define_metric` per new handle; nothing when there is none.
+ */
+export function definePendingMetrics(): void {
+  for (let i = 0; i < pending.length; i++) unchecked(pending[i]).define();
+  pending.length = 0;
+}
+
+/** Base of the metric handles: a full stat name and the host id, defined once. */
 export abstract class Metric {
   private metricId: u32 = 0;
   private defineResult: WasmResult = WasmResult.Ok;
@@ -23,11 +40,14 @@ export abstract class Metric {
   constructor(
     public readonly name: string,
     public readonly type: MetricType,
-  ) {}
+  ) {
+    if (pending.length < MAX_PENDING) pending.push(this);
+    setAfterConfigure(definePendingMetrics);
+  }
 
   /**
-   * Defines the metric on the host now (otherwise the first update does). Call it from
-   * `onConfigure` to see the host's answer early. Returns Ok, or the host's error (BadArgument
+   * Defines the metric on the host now (the SDK does it after `onConfigure`, or the first update
+   * does). Call it to see the host's answer. Returns Ok, or the host's error (BadArgument
    * for an invalid type; hosts without metrics may fail). Later calls return the cached result
    * without a hostcall.
    */
@@ -155,7 +175,11 @@ abstract class MetricFamily<T extends Metric> {
     public readonly overflowValue: string = "other",
   ) {}
 
-  /** The handle for these tag values (same order as `tagNames`); created on first use. */
+  /**
+   * The handle for these tag values (same order as `tagNames`); created on first use. Call it
+   * in `onConfigure` for the combinations known up front, so they are defined there (pitfall M5);
+   * a combination first seen in a stream callback is defined in that callback.
+   */
   with(tagValues: string[]): T {
     const key = seriesKey(tagValues);
     if (this.series.has(key)) return this.series.get(key);

@@ -70,7 +70,15 @@ class BreakerRoot extends RootContext {
     if (!configAccepted(cfg)) return false;
     const buckets = <i32>(1000 / tickMs);
     const routes = new Array<RouteState>();
-    for (let i = 0; i < rules.length; i++) routes.push(new RouteState(rules[i], buckets));
+    for (let i = 0; i < rules.length; i++) {
+      routes.push(new RouteState(rules[i], buckets));
+      // every series is known now: created here, defined in this root callback (M5)
+      const name = rules[i].name;
+      requests.with([name, "passed"]);
+      requests.with([name, "flow_limited"]);
+      requests.with([name, "circuit_open"]);
+      states.with([name]);
+    }
     this.routes = routes;
     this.setTickPeriod(<u32>tickMs);
     logInfo(

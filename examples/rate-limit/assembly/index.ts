@@ -96,6 +96,11 @@ class RateLimitRoot extends RootContext {
       cfg.fail("key", 'must be "global", "source" or "header:<name>"');
     }
     if (!configAccepted(cfg)) return false;
+    // Every series is known up front: create them here so the SDK defines them in this root
+    // callback, not in the first request that uses one (pitfall M5).
+    decisions.with(["allowed"]);
+    decisions.with(["denied"]);
+    decisions.with(["error"]);
     this.rps = <u64>rps;
     this.burst = <u64>burst;
     this.keyKind = key.startsWith("header:") ? "header" : key;

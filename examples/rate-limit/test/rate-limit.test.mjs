@@ -113,7 +113,6 @@ test("bad configurations are rejected with a line naming the field", () => {
 
 test("cost per request: clock, one CAS read-modify-write, one counter increment", () => {
   const plugin = load(new Host(), { rps: 100, burst: 100 }, { trace: true });
-  send(plugin); // first request defines the metric
   plugin.clearLogs();
   send(plugin);
   const hostcalls = plugin.trace.filter((e) => e.kind === "hostcall").map((e) => e.fn);
@@ -123,4 +122,15 @@ test("cost per request: clock, one CAS read-modify-write, one counter increment"
     "proxy_set_shared_data",
     "proxy_increment_metric",
   ]);
+});
+
+test("metrics are defined once, in onConfigure (root context), never per request (M5)", () => {
+  const plugin = load(new Host(), { rps: 1, burst: 1 }, { trace: true });
+  send(plugin);
+  send(plugin);
+  const defines = plugin.trace.filter(
+    (e) => e.kind === "hostcall" && e.fn === "proxy_define_metric",
+  );
+  assert.equal(defines.length, 3);
+  assert.ok(defines.every((e) => e.contextId === plugin.rootContextId));
 });

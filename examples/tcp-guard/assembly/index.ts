@@ -104,6 +104,9 @@ class GuardRoot extends RootContext {
       rules.push(new DenyRule(entry, base & mask, mask));
     }
     if (!configAccepted(cfg)) return false;
+    connections.with(["accepted"]); // known series: defined in this root callback (M5)
+    connections.with(["denied"]);
+    connections.with(["over_limit"]);
     this.rules = rules;
     this.maxConnections = maxConnections;
     logInfo(

@@ -9,7 +9,7 @@ import { Host } from "../host.js";
 import type { HeaderList } from "../header-map.js";
 import type { ForeignFunction } from "../hostcalls/foreign.js";
 import { toBytes } from "../memory.js";
-import type { Plugin } from "../plugin.js";
+import type { Plugin, PluginOptions } from "../plugin.js";
 import { bytesValue } from "../trace-decode.js";
 import { checkExpect } from "./expectations.js";
 import { ScenarioError } from "./parse.js";
@@ -22,6 +22,11 @@ import type { Scenario, ScenarioStep } from "./types.js";
 export interface RunScenarioOptions {
   /** The plugin (path or bytes); default: the scenario's `plugin`, relative to its file. */
   wasm?: string | Uint8Array;
+  /**
+   * Extra {@link PluginOptions} merged over the scenario's (for test harnesses: `imports`,
+   * `onInstance`, foreign functions written in JS). Tracing stays on.
+   */
+  plugin?: Partial<PluginOptions>;
 }
 
 /** A failed expectation or step, located in the scenario file. */
@@ -69,6 +74,7 @@ class Run {
   constructor(
     readonly scenario: Scenario,
     readonly wasm: string | Uint8Array,
+    readonly extra: Partial<PluginOptions>,
   ) {
     this.host = new Host({ now: scenario.startTimeMs });
   }
@@ -101,7 +107,8 @@ class Run {
         allowOnHeadersStopIteration: sc.allowOnHeadersStopIteration,
         failOpen: sc.failOpen,
         ...(sc.clusters ? { clusters: sc.clusters } : {}),
-        foreignFunctions: foreignFunctions(sc),
+        ...this.extra,
+        foreignFunctions: { ...foreignFunctions(sc), ...this.extra.foreignFunctions },
         trace: true,
       });
     } catch (e) {
@@ -531,7 +538,7 @@ export function executeScenario(
     throw new ScenarioError([
       `${scenario.file}: no plugin: give one (the scenario has no "plugin")`,
     ]);
-  const run = new Run(scenario, wasm);
+  const run = new Run(scenario, wasm, options.plugin ?? {});
   run.run();
   const vmFailed = run.plugin?.failed ?? true;
   if (run.plugin !== null && vmFailed && !expectsFailure(scenario)) {

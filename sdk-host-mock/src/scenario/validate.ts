@@ -125,7 +125,7 @@ export function validateScenario(parsed: ParsedScenario): Scenario {
       steps.push({ op: opValue, index, line: lineOf(node), fieldLines: r.lines, args: r.values });
     });
   }
-  if (errors.length > 0) throw new ScenarioError(errors);
+  if (errors.length > 0) throw new ScenarioError(byLine(errors));
   const v = topLevel.values;
   return {
     file,
@@ -146,6 +146,15 @@ export function validateScenario(parsed: ParsedScenario): Scenario {
     startTimeMs: v.start_time_ms as number,
     steps,
   };
+}
+
+/** Messages ordered by their line number (stable for the same line). */
+function byLine(messages: string[]): string[] {
+  const line = (m: string): number => Number(/^.*?:(\d+):/.exec(m)?.[1] ?? 0);
+  return messages
+    .map((m, i) => ({ m, i, l: line(m) }))
+    .sort((a, b) => a.l - b.l || a.i - b.i)
+    .map((x) => x.m);
 }
 
 /** Reads, parses and validates a scenario file. Throws {@link ScenarioError}. */

@@ -116,7 +116,7 @@ export function validateScenario(parsed: ParsedScenario): Scenario {
       );
       if (
         opValue === "expect" &&
-        Object.keys(r.lines).every((k) => k === "stream" || k === "description")
+        stepPairs.every((p) => ["op", "stream", "description"].includes(keyText(p)))
       ) {
         ctx.error(node, "an expect step needs at least one check");
       }

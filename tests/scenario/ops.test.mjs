@@ -292,3 +292,28 @@ steps:
     ["[abcdef", "[abcdef]"],
   );
 });
+
+test("names from the scenario are plain keys: a stream called __proto__, shared data key constructor", () => {
+  const r = runOnDriver(
+    `
+steps:
+  - op: request_headers
+    stream: __proto__
+    headers: ${GET}
+  - op: shared_data_set
+    key: constructor
+    value: x
+  - op: expect
+    stream: __proto__
+    status: Continue
+    shared_data: { constructor: x }
+`,
+  );
+  assert.deepEqual(r.failures, []);
+  const streams = r.transcript.final.streams;
+  assert.ok(Object.hasOwn(streams, "__proto__"));
+  assert.equal(streams["__proto__"].context_id, 2);
+  assert.deepEqual(JSON.parse(JSON.stringify(r.transcript.final.shared_data)), {
+    constructor: { value: "x", cas: 1 },
+  });
+});

@@ -10,6 +10,7 @@ import type { HeaderList } from "../header-map.js";
 import type { ForeignFunction } from "../hostcalls/foreign.js";
 import { toBytes } from "../memory.js";
 import type { Plugin, PluginOptions } from "../plugin.js";
+import { defineOwn } from "../properties.js";
 import { bytesValue } from "../trace-decode.js";
 import { checkExpect } from "./expectations.js";
 import { ScenarioError } from "./parse.js";
@@ -462,14 +463,14 @@ class Run {
     const streams: Record<string, unknown> = {};
     for (const [name, e] of this.streams) {
       if (e.kind === "tcp") {
-        streams[name] = {
+        defineOwn(streams, name, {
           kind: "tcp",
           context_id: e.stream.id,
           destroyed: e.destroyed,
           closed: e.stream.closed,
           downstream_data: bytesValue(e.stream.downstreamData),
           upstream_data: bytesValue(e.stream.upstreamData),
-        };
+        });
         continue;
       }
       const s = e.stream;
@@ -480,14 +481,17 @@ class Run {
       if (e.sent.has("response_trailers")) out.response_trailers = s.responseTrailers;
       if (e.bodies.request) out.request_body = bytesValue(e.bodies.request);
       if (e.bodies.response) out.response_body = bytesValue(e.bodies.response);
-      streams[name] = out;
+      defineOwn(streams, name, out);
     }
     const metrics: Record<string, unknown> = {};
     for (const [name, m] of Object.entries(this.host.metrics)) {
-      metrics[name] =
+      defineOwn<unknown>(
+        metrics,
+        name,
         m.type === "histogram"
           ? { type: m.type, samples: m.samples }
-          : { type: m.type, value: m.value };
+          : { type: m.type, value: m.value },
+      );
     }
     const final: Record<string, unknown> = {
       streams,

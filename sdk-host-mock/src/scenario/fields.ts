@@ -176,7 +176,13 @@ export function object(fields: Record<string, Field>, required: string[] = []): 
       }
       const v = f(p.value, ctx, k);
       if (v === INVALID) bad = true;
-      else out[k] = v;
+      else
+        Object.defineProperty(out, k, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     for (const r of required) {
       if (!pairs.some((p) => keyText(p) === r)) {

@@ -4,6 +4,7 @@
  * goes: lifecycle markers, steps, stream creation, host→plugin calls with their raw return,
  * plugin→host hostcalls with decoded arguments, results and outputs, log records, traps.
  */
+import { defineOwn } from "../properties.js";
 import type { TraceEntry } from "../vm.js";
 
 /** One fact (`k` says which kind). */
@@ -84,7 +85,7 @@ function sortKeys(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort())
-      out[k] = sortKeys((value as Record<string, unknown>)[k]);
+      defineOwn(out, k, sortKeys((value as Record<string, unknown>)[k]));
     return out;
   }
   return value;

@@ -373,6 +373,9 @@ export function decodeHostcallOut(
     case "envoy_resolve_dns":
       if (ok) put(o, "token", r.u32(a[2]) ?? undefined);
       break;
+    case "proxy_get_configuration":
+      if (ok) data("data", a[0], a[1]);
+      break;
     default:
       break;
   }

@@ -120,3 +120,15 @@ steps:
   assert.equal(sc.steps[0].line, 3);
   assert.deepEqual([sc.rootId, sc.vmId, sc.pluginName, sc.logLevel], ["r", "", "plugin", "info"]);
 });
+
+test("foreign_functions answers name a WasmResult", () => {
+  assert.deepEqual(
+    errorsOf(`foreign_functions:
+  f: { result: Fine }
+steps: []
+`),
+    [
+      's.yaml:2: "result" must be one of Ok, NotFound, BadArgument, SerializationFailure, ParseFailure, BadExpression, InvalidMemoryAccess, Empty, CasMismatch, ResultMismatch, InternalFailure, BrokenConnection, Unimplemented, got the string "Fine"',
+    ],
+  );
+});

@@ -512,17 +512,13 @@ class Run {
   }
 }
 
+/** The scenario's static foreign-function answers (names validated by the schema). */
 function foreignFunctions(sc: Scenario): Record<string, ForeignFunction> {
   const out: Record<string, ForeignFunction> = {};
   for (const [name, f] of Object.entries(sc.foreignFunctions)) {
-    const resultName = f.result ?? "Ok";
-    const code = (WasmResult as unknown as Record<string, number>)[resultName];
-    if (typeof code !== "number")
-      throw new ScenarioError([
-        `${sc.file}: foreign_functions.${name}.result: unknown WasmResult "${resultName}"`,
-      ]);
+    const code = WasmResult[(f.result ?? "Ok") as keyof typeof WasmResult];
     const data = toBytes(f.data ?? "");
-    out[name] = () => ({ result: code, data });
+    defineOwn(out, name, () => ({ result: code, data }));
   }
   return out;
 }

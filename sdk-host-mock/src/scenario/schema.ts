@@ -3,7 +3,7 @@
  * types. The conformance format (shared/conformance/README.md) is a subset: its ops and fields
  * mean the same here. docs/scenarios.md documents every entry of this file.
  */
-import { LOG_LEVEL_NAMES } from "../abi.js";
+import { LOG_LEVEL_NAMES, WasmResult } from "../abi.js";
 import {
   bool,
   either,
@@ -50,6 +50,9 @@ const propertyValue = either("a string, an integer or a boolean", [
   },
 ]);
 
+/** WasmResult names (`Ok`, `NotFound`, …). */
+const WASM_RESULT_NAMES = Object.keys(WasmResult).filter((k) => Number.isNaN(Number(k)));
+
 /** Top-level fields (besides `steps`). */
 export const TOP_LEVEL: Record<string, FieldSpec> = {
   description: opt(string),
@@ -63,7 +66,7 @@ export const TOP_LEVEL: Record<string, FieldSpec> = {
   properties: opt(record(propertyValue), {}),
   clusters: opt(list(string)),
   environment: opt(record(string), {}),
-  foreign_functions: opt(record(object({ result: string, data: string })), {}),
+  foreign_functions: opt(record(object({ result: oneOf(WASM_RESULT_NAMES), data: string })), {}),
   allow_on_headers_stop_iteration: opt(bool, false),
   fail_open: opt(bool, false),
   start_time_ms: opt(integer(0, 8.64e15), 1_700_000_000_000),

@@ -306,6 +306,40 @@ export class Plugin implements ContextRef {
     return out;
   }
 
+  /**
+   * Log records at `level` or more severe, in order: `logsAt("warn")` = warn, error and
+   * critical records (use {@link logMessages} for one exact level).
+   */
+  logsAt(level: LogLevelName): LogRecord[] {
+    const min = LOG_LEVEL_NAMES.indexOf(level);
+    return this.logs.filter((l) => LOG_LEVEL_NAMES.indexOf(l.level) >= min);
+  }
+
+  /** HTTP callouts still waiting for an answer (not responded, failed, timed out or cancelled). */
+  get pendingHttpCalls(): HttpCallRecord[] {
+    return this.httpCalls.filter((c) => !c.answered);
+  }
+
+  /** gRPC calls and streams still open (not answered, closed by the peer or cancelled). */
+  get pendingGrpcCalls(): GrpcCallRecord[] {
+    return this.grpcCalls.filter((c) => !c.done);
+  }
+
+  /**
+   * Items waiting in shared queue `name` of namespace `vmId` (default: this plugin's vm_id),
+   * oldest first, as copies; null if no such queue is registered (reference §3.8, §6.11).
+   */
+  queueItems(name: string, vmId: string = this.vmId): Uint8Array[] | null {
+    const token = this.host.sharedQueues.resolve(vmId, name);
+    const queue = token === null ? null : this.host.sharedQueues.get(token);
+    return queue ? queue.items.map((i) => i.slice()) : null;
+  }
+
+  /** {@link queueItems} decoded as UTF-8 text. */
+  queueTexts(name: string, vmId: string = this.vmId): string[] | null {
+    return this.queueItems(name, vmId)?.map((i) => new TextDecoder().decode(i)) ?? null;
+  }
+
   /** Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily. */
   newHttpStream(options: StreamOptions = {}): HttpStream {
     return new HttpStream(this, options);

@@ -2,8 +2,8 @@
 // §6.8, driven by the WAT driver plugin.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodePairs, WasmResult as R } from "../../../sdk-host-mock/dist/index.js";
-import { Driver } from "../wat.mjs";
+import { Host, encodePairs, WasmResult as R } from "../../../sdk-host-mock/dist/index.js";
+import { Driver, compileWat } from "../wat.mjs";
 
 const GET = [
   [":method", "GET"],
@@ -219,4 +219,59 @@ test("§3.7 proxy_grpc_cancel: call and stream are cancelled and forgotten; late
   d.plugin.sendGrpcStreamEvent(stream.token, { message: "y" });
   assert.deepEqual(events, []);
   assert.ok(d.plugin.grpcCalls.every((c) => c.cancelled && c.done));
+});
+
+test("§3.7 proxy_grpc_stream metadata (§6.8): initial (map 4) and trailing (map 5) metadata are readable only inside their callbacks", () => {
+  const seen = [];
+  const wasm = compileWat(`(module
+    (import "t" "seen" (func $seen (param i32 i32 i32 i32)))
+    (import "env" "proxy_get_header_map_value" (func $get (param i32 i32 i32 i32 i32) (result i32)))
+    (import "env" "proxy_grpc_stream" (func $stream (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "k")
+    (data (i32.const 8) "cSM")
+    (global $heap (mut i32) (i32.const 4096))
+    (func (export "malloc") (param $n i32) (result i32)
+      (global.get $heap)
+      (global.set $heap (i32.add (global.get $heap) (local.get $n))))
+    (func $probe (param $tag i32) (param $map i32)
+      (local $r i32)
+      (i32.store (i32.const 104) (i32.const 0))
+      (local.set $r (call $get (local.get $map) (i32.const 0) (i32.const 1) (i32.const 100) (i32.const 104)))
+      (call $seen (local.get $tag) (local.get $r) (i32.load (i32.const 100)) (i32.load (i32.const 104))))
+    (func (export "proxy_abi_version_0_2_1"))
+    (func (export "proxy_on_configure") (param i32 i32) (result i32)
+      (drop (call $stream (i32.const 8) (i32.const 1) (i32.const 9) (i32.const 1) (i32.const 10) (i32.const 1)
+        (i32.const 0) (i32.const 0) (i32.const 200)))
+      (i32.const 1))
+    (func (export "proxy_on_grpc_receive_initial_metadata") (param i32 i32 i32)
+      (call $probe (i32.const 1) (i32.const 4)))
+    (func (export "proxy_on_grpc_receive_trailing_metadata") (param i32 i32 i32)
+      (call $probe (i32.const 2) (i32.const 5))
+      (call $probe (i32.const 3) (i32.const 4)))
+    (func (export "proxy_on_tick") (param i32)
+      (call $probe (i32.const 4) (i32.const 4))))`);
+  const p = new Host().loadPlugin({
+    wasm,
+    imports: { t: { seen: (tag, r, ptr, len) => seen.push([tag, r, len]) } },
+    trace: true,
+  });
+  const token = p.grpcCalls[0].token;
+  p.sendGrpcStreamEvent(token, { initialMetadata: [["k", "init"]] });
+  p.sendGrpcStreamEvent(token, { trailingMetadata: [["k", "trailer!"]] });
+  p.tick();
+  assert.deepEqual(seen, [
+    [1, R.Ok, 4], // "init" in map 4 during initial metadata
+    [2, R.Ok, 8], // "trailer!" in map 5 during trailing metadata
+    [3, R.BadArgument, 0], // map 4 is gone by then
+    [4, R.BadArgument, 0], // and outside any gRPC callback
+  ]);
+  const calls = p.trace.filter((t) => t.kind === "call" && t.fn.startsWith("proxy_on_grpc"));
+  assert.deepEqual(
+    calls.map((t) => [t.fn, ...t.args]),
+    [
+      ["proxy_on_grpc_receive_initial_metadata", 1, token, 1],
+      ["proxy_on_grpc_receive_trailing_metadata", 1, token, 1],
+    ],
+  );
 });

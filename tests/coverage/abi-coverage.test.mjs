@@ -40,10 +40,7 @@ export const COVERAGE = {
   "§3.3 buffer 7 PluginConfiguration": [H + "buffers.test.mjs"],
   "§3.3 buffer 8 CallData": [H + "buffers.test.mjs"],
   "§3.4 proxy_get_header_map_pairs": [H + "header-maps.test.mjs"],
-  "§3.4 proxy_get_header_map_value": [
-    H + "header-maps.test.mjs",
-    "tests/host-mock/flows.test.mjs",
-  ],
+  "§3.4 proxy_get_header_map_value": [H + "header-maps.test.mjs", "tests/host-mock/flows.test.mjs"],
   "§3.4 proxy_add_header_map_value": [H + "header-maps.test.mjs"],
   "§3.4 proxy_replace_header_map_value": [H + "header-maps.test.mjs"],
   "§3.4 proxy_remove_header_map_value": [H + "header-maps.test.mjs"],
@@ -150,10 +147,16 @@ test("every §3 row and §8 item of the reference is covered by a test that name
       const list = titles.get(file);
       if (list === null) problems.push(`${item.id}: ${file} does not exist`);
       else if (!list.some((title) => titleNames(title, item)))
-        problems.push(`${item.id}: no test in ${file} names it (§${item.section} + ${item.names.join(", ")})`);
+        problems.push(
+          `${item.id}: no test in ${file} names it (§${item.section} + ${item.names.join(", ")})`,
+        );
     }
   }
-  assert.deepEqual(problems, [], `uncovered reference items (${ref.path}):\n` + problems.join("\n"));
+  assert.deepEqual(
+    problems,
+    [],
+    `uncovered reference items (${ref.path}):\n` + problems.join("\n"),
+  );
 });
 
 test("the coverage checker rejects titles that do not name the item", async () => {

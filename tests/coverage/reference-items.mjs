@@ -40,7 +40,8 @@ export function extractItems(text) {
   const closeSection = () => {
     if (section && section !== "8" && !sawRow) {
       const name = /`([a-z_]+)/.exec(body.join("\n"))?.[1];
-      if (name) items.push({ id: `§${section} ${name}`, section, names: [name], text: body[0] ?? "" });
+      if (name)
+        items.push({ id: `§${section} ${name}`, section, names: [name], text: body[0] ?? "" });
     }
   };
   for (const line of text.split("\n")) {
@@ -80,9 +81,19 @@ export function extractItems(text) {
       items.push({ id: `§${section} ${codes.join(" / ")}`, section, names: codes, text: line });
     } else if (section === "3.3") {
       const [num, name] = first.split(" ");
-      items.push({ id: `§3.3 buffer ${num} ${name}`, section, names: [`buffer ${num}`], text: line });
+      items.push({
+        id: `§3.3 buffer ${num} ${name}`,
+        section,
+        names: [`buffer ${num}`],
+        text: line,
+      });
     } else if (section === "3.12") {
-      items.push({ id: `§3.12 ${first} ${cells[2]}`, section, names: [`${first} ${cells[2]}`], text: line });
+      items.push({
+        id: `§3.12 ${first} ${cells[2]}`,
+        section,
+        names: [`${first} ${cells[2]}`],
+        text: line,
+      });
     } else {
       items.push({ id: `§${section} ${first}`, section, names: [first], text: line });
     }

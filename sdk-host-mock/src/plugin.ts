@@ -464,30 +464,24 @@ export class Plugin implements ContextRef {
   }
 
   /**
-   * Host-initiated foreign function (0.2.x): stages `args` as buffer 8 and calls
+   * Host-initiated foreign function (0.2.x): stages `args` as buffer 8 of the root context
+   * (it stays readable after the call until the next staging, as in Envoy) and calls
    * `proxy_on_foreign_function(root, functionId, args.length)`.
    */
   callForeignFunction(functionId: number, args: string | Uint8Array): void {
     this.host.dispatch(() => {
       if (this.vm.failed || this.state === "deleted") return;
+      // Stays staged after the call, like Envoy's per-context `buffer_` (reference §3.3).
       this.callData = toBytes(args);
-      try {
-        this.vm.call("proxy_on_foreign_function", this, [
-          this.id,
-          functionId,
-          this.callData.length,
-        ]);
-      } finally {
-        this.callData = null;
-      }
+      this.vm.call("proxy_on_foreign_function", this, [this.id, functionId, this.callData.length]);
     });
   }
 
   /**
    * Answers a DNS lookup started with `envoy_resolve_dns` (Envoy `Context::onResolveDns`,
    * reference §3.11, §5.8): calls `envoy_on_resolve_dns(root_id, token, data_size)` on the root
-   * context that made the call, with the result staged as buffer 8 (CallData) for the duration
-   * of the callback:
+   * context that made the call, with the result staged as buffer 8 (CallData) of the root
+   * context (it stays there until the next staging, as in Envoy):
    * `u32 N`, then N × `u32 ttl_seconds`, then the N addresses, each NUL-terminated (all LE).
    * `answers = null` is a failed resolution: buffer 8 is empty and `data_size` is 0 (an empty
    * array is a successful lookup with no answers: 4 bytes, N = 0).
@@ -502,12 +496,8 @@ export class Plugin implements ContextRef {
     this.host.dispatch(() => {
       if (this.vm.failed || this.state === "deleted") return;
       const data = answers === null ? new Uint8Array(0) : encodeDnsAnswers(answers);
-      this.callData = data;
-      try {
-        this.vm.call("envoy_on_resolve_dns", this, [this.id, token, data.length]);
-      } finally {
-        this.callData = null;
-      }
+      this.callData = data; // stays staged after the call, like Envoy's `buffer_`
+      this.vm.call("envoy_on_resolve_dns", this, [this.id, token, data.length]);
     });
   }
 

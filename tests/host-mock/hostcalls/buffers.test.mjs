@@ -277,22 +277,31 @@ test("§3.3 buffer 7 PluginConfiguration: in the root's context_create and on_co
   assert.deepEqual(run("")[2], ["configure", 0, R.Ok, "(0,0)"]);
 });
 
-test("§3.3 buffer 8 CallData (foreign function arguments): staged during proxy_on_foreign_function only, not writable", () => {
+test("§3.3 buffer 8 CallData (foreign function arguments): never NotFound; empty until staged; the root keeps the last staged data after the callback; not writable", () => {
   const got = [];
   const d = new Driver({
     handlers: {
+      proxy_on_configure() {
+        got.push(["before", this.bufferStatus(8)]);
+      },
       proxy_on_foreign_function(root, id, size) {
         got.push([root, id, size, this.getBuffer(8, 0, size).text, this.setBuffer(8, 0, 0, "x")]);
       },
+      proxy_on_request_headers() {
+        got.push(["stream", this.bufferStatus(8)]);
+      },
       proxy_on_tick() {
-        got.push(["tick", this.getBuffer(8, 0, 10).result]);
+        got.push(["tick", this.getBuffer(8, 0, 10).text]);
       },
     },
   });
   d.plugin.callForeignFunction(7, "args!");
   d.plugin.tick();
+  d.plugin.newHttpStream().sendRequestHeaders(GET, { endOfStream: true });
   assert.deepEqual(got, [
+    ["before", { result: R.Ok, size: 0, flags: 0 }],
     [1, 7, 5, "args!", R.BadArgument],
-    ["tick", R.NotFound],
+    ["tick", "args!"], // Envoy's per-context buffer_ still holds it
+    ["stream", { result: R.Ok, size: 0, flags: 0 }],
   ]);
 });

@@ -95,8 +95,8 @@ export class Plugin implements ContextRef {
   /** @internal */ readonly vmConfiguration: Uint8Array;
   /** @internal */ readonly properties: PropertyTree;
   /** @internal */ readonly environment: Record<string, string>;
-  /** Level returned by `proxy_get_log_level` (0 trace … 5 critical, 6 off). */
-  readonly logLevel: number;
+  /** Level returned by `proxy_get_log_level` (0 trace … 5 critical, 6 off); see {@link setLogLevel}. */
+  logLevel: number;
   /** Whether header StopIteration is passed through (§6.3). */
   readonly allowOnHeadersStopIteration: boolean;
   /** Fail-open instead of fail-closed after a trap (§6.15). */
@@ -313,6 +313,16 @@ export class Plugin implements ContextRef {
   logsAt(level: LogLevelName): LogRecord[] {
     const min = LOG_LEVEL_NAMES.indexOf(level);
     return this.logs.filter((l) => LOG_LEVEL_NAMES.indexOf(l.level) >= min);
+  }
+
+  /**
+   * Changes the host's log level at run time, as Envoy's admin `/logging` endpoint does: later
+   * `proxy_get_log_level` calls return it and records below it are no longer kept.
+   */
+  setLogLevel(level: LogLevelName | "off"): void {
+    const n = level === "off" ? 6 : LOG_LEVEL_NAMES.indexOf(level);
+    if (n < 0) throw new TypeError(`unknown log level ${String(level)}`);
+    this.logLevel = n;
   }
 
   /** HTTP callouts still waiting for an answer (not responded, failed, timed out or cancelled). */

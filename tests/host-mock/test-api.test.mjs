@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Host, encodePairs } from "../../sdk-host-mock/dist/index.js";
 import { Driver } from "./wat.mjs";
+import { plugin, get } from "../sdk/plugins.mjs";
 
 const GET = [
   [":method", "GET"],
@@ -127,4 +128,23 @@ test("stream getters, shared data, metrics by name and the ordered trace reflect
     "→ proxy_on_response_headers(2,1,1) = 0",
     "  ← proxy_send_local_response Ok",
   ]);
+});
+
+test("plugin.setLogLevel changes the level at run time: an SDK plugin's next context asks again and logs at the new level", () => {
+  const p = new Host().loadPlugin({ wasm: plugin("sdk-lifecycle"), logLevel: "error" });
+  const logLevels = () =>
+    p.newHttpStream().sendRequestHeaders(get("/", [["x-op", "log-levels"]]), { endOfStream: true });
+  p.clearLogs();
+  logLevels();
+  assert.deepEqual(
+    p.logs.map((l) => l.message),
+    ["at error", "at critical"],
+  );
+  p.clearLogs();
+  p.setLogLevel("debug");
+  assert.equal(p.logLevel, 1);
+  logLevels();
+  assert.ok(p.logMessages("debug").includes("at debug"));
+  assert.ok(p.logMessages("info").includes("debug is enabled"));
+  assert.throws(() => p.setLogLevel("loud"), TypeError);
 });

@@ -257,6 +257,7 @@ test("§8.9 properties: NUL-split paths, typed binary values, wasm.-prefixed fil
   assert.deepEqual(got.port, new Uint8Array([0x90, 0x1f, 0, 0, 0, 0, 0, 0]));
   assert.equal(got.set, R.Ok);
   assert.equal(got.get, "v");
+  // stored under Envoy's filter-state key (internal field: what other filters would read)
   assert.equal(new TextDecoder().decode(s.filterState.get("wasm.mine")), "v");
 });
 

@@ -405,7 +405,8 @@ export class Plugin implements ContextRef {
       "response-trailers",
       response.trailers ? headerListFrom(response.trailers) : [],
     );
-    this.host.dispatch(() =>
+    rec.answered = true;
+    this.answer(() =>
       this.deliverHttpCall(rec, { headers, body: toBytes(response.body ?? ""), trailers }),
     );
   }
@@ -413,7 +414,8 @@ export class Plugin implements ContextRef {
   /** Delivers an HTTP-callout failure (reset): callback with zeros, `get_status` → (11, "reset"). */
   failHttpCall(call: number | HttpCallRecord): void {
     const rec = this.findHttpCall(call);
-    this.host.dispatch(() => this.deliverHttpCall(rec, null));
+    rec.answered = true;
+    this.answer(() => this.deliverHttpCall(rec, null));
   }
 
   /**
@@ -426,7 +428,7 @@ export class Plugin implements ContextRef {
   ): void {
     const rec = this.grpcCall(token);
     if (!rec || rec.kind !== "call") throw new Error(`no gRPC call with token ${token}`);
-    this.host.dispatch(() => {
+    this.answer(() => {
       if (rec.done) return;
       rec.done = true;
       if ((response.status ?? 0) !== 0)
@@ -446,7 +448,7 @@ export class Plugin implements ContextRef {
   ): void {
     const rec = this.grpcCall(token);
     if (!rec || rec.kind !== "stream") throw new Error(`no gRPC stream with token ${token}`);
-    this.host.dispatch(() => {
+    this.answer(() => {
       if (rec.done || this.vm.failed || this.state === "deleted") return;
       if ("initialMetadata" in event) {
         const md = new HeaderMap("other", headerListFrom(event.initialMetadata));
@@ -503,12 +505,21 @@ export class Plugin implements ContextRef {
       throw new Error(`no DNS request with token ${token}`);
     if (this.answeredDns.has(token)) throw new Error(`DNS request ${token} was already answered`);
     this.answeredDns.add(token);
-    this.host.dispatch(() => {
+    this.answer(() => {
       if (this.vm.failed || this.state === "deleted") return;
       const data = answers === null ? new Uint8Array(0) : encodeDnsAnswers(answers);
       this.callData = data; // stays staged after the call, like Envoy's `buffer_`
       this.vm.call("envoy_on_resolve_dns", this, [this.id, token, data.length]);
     });
+  }
+
+  /**
+   * Runs an answer from "upstream" (callout response, gRPC event, DNS result) as a host event.
+   * One that arrives while this VM is running a call (e.g. from a test hook or foreign function
+   * invoked by the plugin) is queued until that call returns, as Envoy does (reference §6.7).
+   */
+  private answer(deliver: () => void): void {
+    this.host.dispatch(() => (this.vm.inCall ? this.host.defer(deliver) : deliver()));
   }
 
   // ------------------------------------------------------------------ internal (hostcalls)

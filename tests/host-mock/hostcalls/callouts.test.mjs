@@ -275,3 +275,38 @@ test("§3.7 proxy_grpc_stream metadata (§6.8): initial (map 4) and trailing (ma
     ],
   );
 });
+
+test("§3.6 proxy_http_call: a response that arrives while the VM is running (answered from a test foreign function) is delivered after that call returns (§6.7)", () => {
+  const order = [];
+  const d = new Driver({
+    plugin: {
+      foreignFunctions: {
+        answer_now: () => {
+          d.plugin.respondToHttpCall(4, { body: "early" });
+          d.plugin.failHttpCall(8);
+          return new Uint8Array(0);
+        },
+      },
+    },
+    handlers: {
+      proxy_on_request_headers() {
+        const h = encodePairs(GET);
+        this.httpCall("c", h, "", NONE, 0);
+        this.httpCall("c", h, "", NONE, 0);
+        order.push(["foreign", this.callForeign("answer_now", "").result]);
+        order.push(["headers returns"]);
+      },
+      proxy_on_http_call_response(root, token, nh, size) {
+        order.push(["response", token, size]);
+      },
+    },
+  });
+  d.plugin.newHttpStream().sendRequestHeaders(GET, { endOfStream: true });
+  assert.deepEqual(order, [
+    ["foreign", R.Ok],
+    ["headers returns"],
+    ["response", 4, 5],
+    ["response", 8, 0],
+  ]);
+  assert.throws(() => d.plugin.respondToHttpCall(4), /already answered/);
+});

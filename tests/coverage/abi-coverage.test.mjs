@@ -4,8 +4,9 @@
 // reference, extracts the items, and fails when an item has no entry, when an entry names an
 // item the reference no longer has, when a listed file is missing, or when a listed file has no
 // test whose title names the item (its § section plus the hostcall / buffer / result name).
-// Test titles are read by running each listed file with a name pattern that matches nothing, so
-// titles built at run time (loops, template strings) count too and no test body runs.
+// Test titles are read by running the listed files with a name pattern that matches nothing and
+// a reporter printing each test's file and title (titles-reporter.mjs), so titles built at run
+// time (loops, template strings) count too and no test body runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -102,18 +103,30 @@ export const COVERAGE = {
   "§8.13": ["tests/host-mock/checklist.test.mjs"],
 };
 
-/** Titles of the tests in one file, as node:test reports them (no test body runs). */
-async function testTitles(file) {
+/**
+ * Titles of the tests in `files`, by file: `Map<file, string[]>`. One `node --test` run with a
+ * name pattern that matches nothing (so no test body runs) and a reporter that prints each
+ * test's file and name.
+ */
+async function testTitles(files) {
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT; // report as a top-level run, not to our parent runner
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--test", "--test-reporter=tap", "--test-name-pattern=^(?!)", file],
+    [
+      "--test",
+      `--test-reporter=${fileURLToPath(new URL("titles-reporter.mjs", import.meta.url))}`,
+      "--test-name-pattern=^(?!)",
+      ...files,
+    ],
     { cwd: ROOT, env, maxBuffer: 16 << 20 },
   ).catch((e) => e);
-  const titles = [];
-  for (const m of String(stdout).matchAll(/^\s*ok \d+ - (.*?) # SKIP/gm)) {
-    titles.push(m[1].replace(/\\#/g, "#").replace(/\\\\/g, "\\"));
+  const titles = new Map(files.map((f) => [f, []]));
+  for (const line of String(stdout).split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const { file, name } = JSON.parse(line);
+    const rel = file?.startsWith(ROOT) ? file.slice(ROOT.length) : file;
+    titles.get(rel)?.push(name);
   }
   return titles;
 }
@@ -137,15 +150,12 @@ test("every §3 row and §8 item of the reference is covered by a test that name
     if (!ids.has(id)) problems.push(`${id}: listed but not in the reference (renamed or removed?)`);
 
   const files = [...new Set(Object.values(COVERAGE).flat())];
-  const titles = new Map(
-    await Promise.all(
-      files.map(async (f) => [f, existsSync(ROOT + f) ? await testTitles(f) : null]),
-    ),
-  );
+  const existing = files.filter((f) => existsSync(ROOT + f));
+  const titles = await testTitles(existing);
   for (const item of items) {
     for (const file of COVERAGE[item.id] ?? []) {
       const list = titles.get(file);
-      if (list === null) problems.push(`${item.id}: ${file} does not exist`);
+      if (list === undefined) problems.push(`${item.id}: ${file} does not exist`);
       else if (!list.some((title) => titleNames(title, item)))
         problems.push(
           `${item.id}: no test in ${file} names it (§${item.section} + ${item.names.join(", ")})`,

@@ -15,8 +15,9 @@ export function gcd(a: u64, b: u64): u64 {
 /**
  * Due times of a set of periodic tasks, identified by their index (order of `add`). The host's
  * timer is a fixed delay (the next tick is armed after the tick callback returns), so ticks
- * drift late; a task is due when at most half a base period remains until its due time, and
- * runs missed because the VM was busy are skipped rather than replayed in a burst.
+ * drift late; a task is due when less than half a base period remains until its due time.
+ * Due times stay on each task's grid (start + k × period), and runs missed because the VM was
+ * busy are skipped rather than replayed in a burst.
  */
 export class PeriodicSchedule {
   private periods: u64[] = new Array<u64>();
@@ -54,7 +55,7 @@ export class PeriodicSchedule {
 
   /**
    * The indexes of the tasks due at `nowMs`, in `add` order; each is then scheduled one period
-   * after its due time (or after `nowMs` when it fell more than a period behind). Starts the
+   * after its due time (or at its first grid point after `nowMs` when it fell behind). Starts the
    * schedule at `nowMs` (nothing due) when `start` was not called.
    */
   due(nowMs: u64): i32[] {
@@ -66,11 +67,12 @@ export class PeriodicSchedule {
     const slack = this.basePeriod() / 2;
     for (let i = 0; i < this.periods.length; i++) {
       const next = unchecked(this.nextDue[i]);
-      if (nowMs + slack < next) continue;
+      if (nowMs < next && next - nowMs >= slack) continue;
       out.push(i);
       const period = unchecked(this.periods[i]);
       let following = next + period;
-      if (following <= nowMs) following = nowMs + period;
+      // Fell behind by more than a period: skip to the first grid point after now.
+      if (following <= nowMs) following += ((nowMs - following) / period + 1) * period;
       unchecked((this.nextDue[i] = following));
     }
     return out;

@@ -157,21 +157,26 @@ export class HttpCallResponse {
   readonly headers: HeaderMap = new HeaderMap(MapType.HttpCallResponseHeaders);
   /** Response trailers (read-only). */
   readonly trailers: HeaderMap = new HeaderMap(MapType.HttpCallResponseTrailers);
+  // `:status` parsed on first use (-1: not read yet for this response).
+  private statusCode: i32 = -1;
+
+  /** @internal Points the view at a new response. */
+  reset(numHeaders: u32, bodySize: u32, numTrailers: u32): HttpCallResponse {
+    this.numHeaders = numHeaders;
+    this.bodySize = bodySize;
+    this.numTrailers = numTrailers;
+    this.statusCode = -1;
+    return this;
+  }
 
   /**
-   * The `:status` code, or 0 when missing or not a number. A timeout of the call arrives as
-   * Envoy's own 504 "upstream request timeout", a connection failure as 503 (reference §6.7).
+   * The `:status` code, or 0 when missing or not a number (read from the host once per
+   * response). A timeout of the call arrives as Envoy's own 504 "upstream request timeout", a
+   * connection failure as 503 (reference §6.7).
    */
   get status(): u32 {
-    const text = this.headers.get(":status");
-    if (text === null || text.length == 0 || text.length > 3) return 0;
-    let code: u32 = 0;
-    for (let i = 0; i < text.length; i++) {
-      const digit = <u32>text.charCodeAt(i) - 48;
-      if (digit > 9) return 0;
-      code = code * 10 + digit;
-    }
-    return code;
+    if (this.statusCode < 0) this.statusCode = <i32>parseStatus(this.headers.get(":status"));
+    return <u32>this.statusCode;
   }
 
   /** The body bytes (empty when there is none). */
@@ -187,6 +192,18 @@ export class HttpCallResponse {
     const text = buffers.getBufferString(BufferType.HttpCallResponseBody, 0, WHOLE);
     return text === null ? "" : text;
   }
+}
+
+/** A 3-digit status code, or 0. */
+function parseStatus(text: string | null): u32 {
+  if (text === null || text.length == 0 || text.length > 3) return 0;
+  let code: u32 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = <u32>text.charCodeAt(i) - 48;
+    if (digit > 9) return 0;
+    code = code * 10 + digit;
+  }
+  return code;
 }
 
 /** The one response view handed to handlers. */
@@ -293,9 +310,6 @@ export function deliverHttpCallResponse(
     call.handler.deliverFailure(origin, calloutStatus.reset(0, false));
     return true;
   }
-  callResponse.numHeaders = numHeaders;
-  callResponse.bodySize = bodySize;
-  callResponse.numTrailers = numTrailers;
-  call.handler.deliverResponse(origin, callResponse);
+  call.handler.deliverResponse(origin, callResponse.reset(numHeaders, bodySize, numTrailers));
   return true;
 }

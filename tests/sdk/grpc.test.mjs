@@ -4,6 +4,7 @@
 // as the effective context, streams owned by the root, unknown clusters, and events for a
 // stream that is gone (pitfall C6).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { Host } from "proxy-wasm-as/host-mock";
 import { get, plugin } from "./plugins.mjs";
@@ -177,4 +178,16 @@ test("a unary answer for a stream that is gone is dropped", () => {
     p.trace.filter((e) => e.kind === "hostcall"),
     [],
   );
+});
+
+test("cost: a unary-only plugin (examples/grpc-authz) exports receive and close, no metadata callbacks", () => {
+  const example = new URL("../../examples/grpc-authz/build/grpc-authz.wasm", import.meta.url);
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(example))).map(
+    (e) => e.name,
+  );
+  assert.deepEqual(names.filter((n) => n.startsWith("proxy_on_grpc")).sort(), [
+    "proxy_on_grpc_close",
+    "proxy_on_grpc_receive",
+  ]);
+  assert.ok(!names.includes("proxy_on_http_call_response"));
 });

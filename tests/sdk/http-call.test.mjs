@@ -79,6 +79,8 @@ test("a 200 response reaches the handler with the stream as effective context; t
     reads.every((e) => e.contextId === s.id),
     "hostcalls acted on the stream",
   );
+  // The handler reads response.status twice; the host is asked once (map 6 = call response).
+  assert.equal(reads.filter((e) => e.args[0] === 6).length, 1);
 });
 
 test("two streams answered out of order: each handler gets its own stream", () => {

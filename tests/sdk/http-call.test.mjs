@@ -5,6 +5,9 @@
 // outlives its stream (pitfall C6).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import asc from "assemblyscript/asc";
 import { test } from "node:test";
 import { Host } from "proxy-wasm-as/host-mock";
 import { get, plugin } from "./plugins.mjs";
@@ -214,5 +217,56 @@ test("cost: the callout API keeps proxy_on_http_call_response, and no gRPC or ti
   assert.deepEqual(
     names.filter((n) => n.startsWith("proxy_on_grpc") || n === "proxy_on_tick"),
     [],
+  );
+});
+
+test("type safety: a handler for another context class is a compile error", async () => {
+  // A virtual entry file next to the test plugins, served through asc's readFile hook.
+  const entry = "tests/plugins/handler-mismatch.ts";
+  const source = `
+    import { CalloutStatus, FilterHeadersStatus, HttpCallHandler, HttpCallRequest, HttpCallResponse,
+      HttpContext, httpCall, registerRootContext, RootContext } from "proxy-wasm-as/assembly";
+    export * from "proxy-wasm-as/assembly/exports";
+    class Other extends HttpContext {}
+    class ForOther extends HttpCallHandler<Other> {
+      onResponse(ctx: Other, response: HttpCallResponse): void {}
+      onFailure(ctx: Other, failure: CalloutStatus): void {}
+    }
+    class Caller extends HttpContext {
+      onRequestHeaders(n: u32, eos: bool): FilterHeadersStatus {
+        httpCall(this, "authz", HttpCallRequest.get("a", "/"), new ForOther());
+        return FilterHeadersStatus.Continue;
+      }
+    }
+    class Root extends RootContext {
+      createHttpContext(id: u32): HttpContext | null { return new Caller(id, this); }
+    }
+    registerRootContext((id: u32): RootContext => new Root(id));`;
+  const cwd = process.cwd();
+  process.chdir(fileURLToPath(new URL("../..", import.meta.url)));
+  let stderr = "";
+  try {
+    const { error } = await asc.main(
+      [entry, "--config", "tests/plugins/asconfig.json", "--noEmit"],
+      {
+        stdout: { write() {} },
+        stderr: { write: (text) => (stderr += text) },
+        readFile: (name, baseDir) => {
+          if (resolve(baseDir, name) === resolve(entry)) return source;
+          try {
+            return readFileSync(join(baseDir, name), "utf8");
+          } catch {
+            return null;
+          }
+        },
+      },
+    );
+    assert.notEqual(error, null);
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.match(
+    stderr,
+    /TS2322: Type '.*ForOther' is not assignable to type '.*HttpCallHandler<.*Caller>'/,
   );
 });

@@ -49,5 +49,14 @@ export class CalloutStatus {
   }
 }
 
-/** The one status view handed to callout handlers. */
-export const calloutStatus = new CalloutStatus();
+let status: CalloutStatus | null = null;
+
+/** @internal The one status view handed to callout handlers (created when first needed). */
+export function calloutStatus(): CalloutStatus {
+  let view = status;
+  if (view === null) {
+    view = new CalloutStatus();
+    status = view;
+  }
+  return view;
+}

@@ -11,7 +11,13 @@ import { BufferType, MapType, WasmResult } from "../abi/types";
 import * as buffers from "../hostcalls/buffers";
 import * as callouts from "../hostcalls/callouts";
 import { outU32 } from "../hostcalls/memory";
-import { PendingCallout, pendingCallouts } from "../dispatcher/pending-callouts";
+import {
+  addCallout,
+  enterOrigin,
+  findCallout,
+  forgetCallout,
+  PendingCallout,
+} from "../dispatcher/pending-callouts";
 import { HeaderPair } from "../util/pairs";
 import { BaseContext } from "./base-context";
 import { calloutStatus, CalloutStatus } from "./callout-status";
@@ -45,9 +51,38 @@ export class GrpcMessage {
   }
 }
 
-const grpcMessage = new GrpcMessage();
-const initialMetadata = new HeaderMap(MapType.GrpcReceiveInitialMetadata);
-const trailingMetadata = new HeaderMap(MapType.GrpcReceiveTrailingMetadata);
+// Views handed to handlers, created when first needed (a plugin without gRPC carries none).
+let messageView: GrpcMessage | null = null;
+let initialMetadataView: HeaderMap | null = null;
+let trailingMetadataView: HeaderMap | null = null;
+
+function grpcMessage(size: u32): GrpcMessage {
+  let view = messageView;
+  if (view === null) {
+    view = new GrpcMessage();
+    messageView = view;
+  }
+  view.size = size;
+  return view;
+}
+
+function initialMetadata(): HeaderMap {
+  let view = initialMetadataView;
+  if (view === null) {
+    view = new HeaderMap(MapType.GrpcReceiveInitialMetadata);
+    initialMetadataView = view;
+  }
+  return view;
+}
+
+function trailingMetadata(): HeaderMap {
+  let view = trailingMetadataView;
+  if (view === null) {
+    view = new HeaderMap(MapType.GrpcReceiveTrailingMetadata);
+    trailingMetadataView = view;
+  }
+  return view;
+}
 
 // ------------------------------------------------------------------------------- unary calls
 
@@ -61,8 +96,9 @@ export abstract class GrpcCallDelivery {
 
 /**
  * Receives the outcome of unary gRPC calls made by a context of type `C` (`grpcCall`). Called
- * with that context as the effective context; not called when the originating stream is gone
- * (pitfall C6). Exactly one of the two methods runs per call (none after `cancel()`).
+ * with that context as the effective context. Exactly one of the two methods runs per call —
+ * none after `cancel()`, or when the originating stream is deleted first: the SDK then cancels
+ * the call (pitfall C6).
  */
 export abstract class GrpcCallHandler<C> extends GrpcCallDelivery {
   /** The response message arrived (`message` valid only during this call). */
@@ -113,8 +149,13 @@ export class GrpcCall extends PendingCallout {
    */
   cancel(): WasmResult {
     if (this.token == 0) return WasmResult.NotFound;
-    pendingCallouts.forget(this.token);
+    forgetCallout(this.token);
     return callouts.grpcCancel(this.token);
+  }
+
+  /** @internal The originating stream is being deleted: the call is cancelled. */
+  originGone(): void {
+    callouts.grpcCancel(this.token);
   }
 }
 
@@ -146,7 +187,7 @@ export function grpcCall<C extends BaseContext>(
     timeoutMs,
   );
   const call = new GrpcCall(result == WasmResult.Ok ? outU32() : 0, origin.id, result, handler);
-  if (call.token != 0) pendingCallouts.add(call);
+  if (call.token != 0) addCallout(call);
   return call;
 }
 
@@ -167,8 +208,8 @@ export abstract class GrpcStreamDelivery {
 /**
  * Receives the events of gRPC streams opened by a context of type `C` (`openGrpcStream`), in
  * order: initial metadata, messages, trailing metadata, close. Called with that context as the
- * effective context. When the originating stream is gone, the SDK cancels the gRPC stream at
- * its next event and calls nothing (pitfall C6). Override what you need; `onClose` is required.
+ * effective context. When the originating stream is deleted, the SDK cancels the gRPC stream
+ * and calls nothing more (pitfall C6). Override what you need; `onClose` is required.
  */
 export abstract class GrpcStreamHandler<C> extends GrpcStreamDelivery {
   /** The peer's initial metadata (`metadata` readable only during this call). */
@@ -251,8 +292,13 @@ export class GrpcStream extends PendingCallout {
   /** Resets the stream; no handler method is called any more. Results: `Ok`; `NotFound`. */
   cancel(): WasmResult {
     if (this.token == 0) return WasmResult.NotFound;
-    pendingCallouts.forget(this.token);
+    forgetCallout(this.token);
     return callouts.grpcCancel(this.token);
+  }
+
+  /** @internal The originating stream is being deleted: the gRPC stream is reset. */
+  originGone(): void {
+    callouts.grpcCancel(this.token);
   }
 }
 
@@ -272,7 +318,7 @@ export function openGrpcStream<C extends BaseContext>(
 ): GrpcStream {
   const result = callouts.grpcStream(cluster, serviceName, method, initialMetadata);
   const stream = new GrpcStream(result == WasmResult.Ok ? outU32() : 0, origin.id, result, handler);
-  if (stream.token != 0) pendingCallouts.add(stream);
+  if (stream.token != 0) addCallout(stream);
   return stream;
 }
 
@@ -280,9 +326,9 @@ export function openGrpcStream<C extends BaseContext>(
 
 /** Finds the origin of an SDK gRPC token; a stream whose origin is gone is cancelled. */
 function enter(pending: PendingCallout, rootContextId: u32): BaseContext | null {
-  const origin = pendingCallouts.enterOrigin(pending, rootContextId);
+  const origin = enterOrigin(pending, rootContextId);
   if (origin === null) {
-    pendingCallouts.forget(pending.token);
+    forgetCallout(pending.token);
     if (pending instanceof GrpcStream) callouts.grpcCancel(pending.token);
   }
   return origin;
@@ -290,55 +336,55 @@ function enter(pending: PendingCallout, rootContextId: u32): BaseContext | null 
 
 /** @internal `proxy_on_grpc_receive_initial_metadata`; false when `token` is not an SDK stream. */
 export function deliverGrpcInitialMetadata(rootContextId: u32, token: u32): bool {
-  const pending = pendingCallouts.find(token);
+  const pending = findCallout(token);
   if (pending === null || !(pending instanceof GrpcStream)) return false;
   const origin = enter(pending, rootContextId);
   if (origin === null) return true;
   const stream = changetype<GrpcStream>(pending);
-  stream.handler.deliverInitialMetadata(origin, stream, initialMetadata);
+  stream.handler.deliverInitialMetadata(origin, stream, initialMetadata());
   return true;
 }
 
 /** @internal `proxy_on_grpc_receive`; false when `token` is not an SDK call or stream. */
 export function deliverGrpcMessage(rootContextId: u32, token: u32, size: u32): bool {
-  const pending = pendingCallouts.find(token);
+  const pending = findCallout(token);
   if (pending === null) return false;
-  if (pending instanceof GrpcCall) pendingCallouts.forget(token);
+  if (pending instanceof GrpcCall) forgetCallout(token);
   else if (!(pending instanceof GrpcStream)) return false;
   const origin = enter(pending, rootContextId);
   if (origin === null) return true;
-  grpcMessage.size = size;
+  const message = grpcMessage(size);
   if (pending instanceof GrpcCall) {
     const call = changetype<GrpcCall>(pending);
-    call.handler.deliverResponse(origin, call, grpcMessage);
+    call.handler.deliverResponse(origin, call, message);
   } else {
     const stream = changetype<GrpcStream>(pending);
-    stream.handler.deliverMessage(origin, stream, grpcMessage);
+    stream.handler.deliverMessage(origin, stream, message);
   }
   return true;
 }
 
 /** @internal `proxy_on_grpc_receive_trailing_metadata`; false when not an SDK stream. */
 export function deliverGrpcTrailingMetadata(rootContextId: u32, token: u32): bool {
-  const pending = pendingCallouts.find(token);
+  const pending = findCallout(token);
   if (pending === null || !(pending instanceof GrpcStream)) return false;
   const origin = enter(pending, rootContextId);
   if (origin === null) return true;
   const stream = changetype<GrpcStream>(pending);
-  stream.handler.deliverTrailingMetadata(origin, stream, trailingMetadata);
+  stream.handler.deliverTrailingMetadata(origin, stream, trailingMetadata());
   return true;
 }
 
 /** @internal `proxy_on_grpc_close`; false when `token` is not an SDK call or stream. */
 export function deliverGrpcClose(rootContextId: u32, token: u32, status: u32): bool {
-  const pending = pendingCallouts.find(token);
+  const pending = findCallout(token);
   if (pending === null) return false;
   if (!(pending instanceof GrpcCall) && !(pending instanceof GrpcStream)) return false;
   // The call or stream is over either way: forget it before the handler runs.
-  pendingCallouts.forget(token);
-  const origin = pendingCallouts.enterOrigin(pending, rootContextId);
+  forgetCallout(token);
+  const origin = enterOrigin(pending, rootContextId);
   if (origin === null) return true;
-  const closed = calloutStatus.reset(status, true);
+  const closed = calloutStatus().reset(status, true);
   if (pending instanceof GrpcCall) {
     const call = changetype<GrpcCall>(pending);
     call.handler.deliverFailure(origin, call, closed);

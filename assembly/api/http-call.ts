@@ -11,7 +11,13 @@ import { BufferType, MapType, WasmResult } from "../abi/types";
 import * as buffers from "../hostcalls/buffers";
 import * as callouts from "../hostcalls/callouts";
 import { outU32 } from "../hostcalls/memory";
-import { PendingCallout, pendingCallouts } from "../dispatcher/pending-callouts";
+import {
+  addCallout,
+  enterOrigin,
+  findCallout,
+  forgetCallout,
+  PendingCallout,
+} from "../dispatcher/pending-callouts";
 import { HeaderPair } from "../util/pairs";
 import { BaseContext } from "./base-context";
 import { calloutStatus, CalloutStatus } from "./callout-status";
@@ -206,8 +212,8 @@ function parseStatus(text: string | null): u32 {
   return code;
 }
 
-/** The one response view handed to handlers. */
-const callResponse = new HttpCallResponse();
+/** The one response view handed to handlers, created at the first response. */
+let callResponse: HttpCallResponse | null = null;
 
 /** @internal The non-generic face of `HttpCallHandler`, which the token map stores. */
 export abstract class HttpCallDelivery {
@@ -287,7 +293,7 @@ export function httpCall<C extends BaseContext>(
     request.timeoutMs,
   );
   if (result == WasmResult.Ok) {
-    pendingCallouts.add(new PendingHttpCall(outU32(), origin.id, handler));
+    addCallout(new PendingHttpCall(outU32(), origin.id, handler));
   }
   return result;
 }
@@ -300,16 +306,21 @@ export function deliverHttpCallResponse(
   bodySize: u32,
   numTrailers: u32,
 ): bool {
-  const pending = pendingCallouts.find(token);
+  const pending = findCallout(token);
   if (pending === null || !(pending instanceof PendingHttpCall)) return false;
-  pendingCallouts.forget(token);
+  forgetCallout(token);
   const call = changetype<PendingHttpCall>(pending);
-  const origin = pendingCallouts.enterOrigin(call, rootContextId);
+  const origin = enterOrigin(call, rootContextId);
   if (origin === null) return true;
   if (numHeaders == 0) {
-    call.handler.deliverFailure(origin, calloutStatus.reset(0, false));
+    call.handler.deliverFailure(origin, calloutStatus().reset(0, false));
     return true;
   }
-  call.handler.deliverResponse(origin, callResponse.reset(numHeaders, bodySize, numTrailers));
+  let response = callResponse;
+  if (response === null) {
+    response = new HttpCallResponse();
+    callResponse = response;
+  }
+  call.handler.deliverResponse(origin, response.reset(numHeaders, bodySize, numTrailers));
   return true;
 }

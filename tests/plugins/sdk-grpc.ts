@@ -22,7 +22,7 @@ import {
   registerRootContext,
   RootContext,
 } from "proxy-wasm-as/assembly";
-import { pendingCallouts } from "proxy-wasm-as/assembly/dispatcher/pending-callouts";
+import { pendingCalloutCount } from "proxy-wasm-as/assembly/dispatcher/pending-callouts";
 export * from "proxy-wasm-as/assembly/exports";
 
 class SayDone extends GrpcCallHandler<Caller> {
@@ -37,7 +37,7 @@ class SayDone extends GrpcCallHandler<Caller> {
         " (" +
         message.size.toString() +
         " bytes, pending " +
-        pendingCallouts.size.toString() +
+        pendingCalloutCount().toString() +
         ")",
     );
     caller.requestHeaders.set("x-reply", message.text());

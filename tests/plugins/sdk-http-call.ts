@@ -17,7 +17,7 @@ import {
   StreamContext,
   WasmResult,
 } from "proxy-wasm-as/assembly";
-import { pendingCallouts } from "proxy-wasm-as/assembly/dispatcher/pending-callouts";
+import { pendingCalloutCount } from "proxy-wasm-as/assembly/dispatcher/pending-callouts";
 export * from "proxy-wasm-as/assembly/exports";
 
 class CheckDone extends HttpCallHandler<Gate> {
@@ -38,7 +38,7 @@ class CheckDone extends HttpCallHandler<Gate> {
         " trailer=" +
         (trailer === null ? "(none)" : trailer) +
         " pending=" +
-        pendingCallouts.size.toString(),
+        pendingCalloutCount().toString(),
     );
     if (response.status == 200) {
       gate.requestHeaders.set("x-verdict", response.bodyString());

@@ -150,34 +150,52 @@ test("a stream opened by the root delivers to the root, without an effective-con
   assert.equal(p.hostcallCounts.proxy_set_effective_context ?? 0, 0);
 });
 
-test("events of a stream whose origin is gone: nothing is called and the gRPC stream is cancelled (pitfall C6)", () => {
+test("a stream whose origin is deleted is cancelled then; later events call nothing (pitfall C6)", () => {
   const p = load();
   const s = p.newHttpStream();
   s.sendRequestHeaders(op("stream"), { endOfStream: true });
-  s.complete();
-  p.clearLogs();
   const rec = p.grpcCalls[0];
+  p.clearLogs();
+  s.complete();
+  assert.equal(rec.cancelled, true);
+  const onDelete = p.trace.findIndex((e) => e.kind === "call" && e.fn === "proxy_on_delete");
+  assert.deepEqual(
+    p.trace
+      .slice(onDelete + 1)
+      .filter((e) => e.kind === "hostcall")
+      .map((e) => [e.fn, ...e.args]),
+    [["proxy_grpc_cancel", rec.token]],
+    "cancelled from proxy_on_delete of the stream",
+  );
   p.sendGrpcStreamEvent(rec.token, { message: "late" });
   assert.equal(p.failed, false);
   assert.deepEqual(p.logs, []);
-  assert.equal(rec.cancelled, true);
-  const hostcalls = p.trace.filter((e) => e.kind === "hostcall").map((e) => e.fn);
-  assert.deepEqual(hostcalls, ["proxy_grpc_cancel"]);
 });
 
-test("a unary answer for a stream that is gone is dropped", () => {
+test("a unary call whose origin is deleted is cancelled; other streams' calls are untouched", () => {
+  const p = load();
+  const gone = p.newHttpStream();
+  gone.sendRequestHeaders(op("unary"), { endOfStream: true });
+  const kept = p.newHttpStream();
+  kept.sendRequestHeaders(op("unary", "still here"), { endOfStream: true });
+  gone.complete();
+  assert.deepEqual(
+    p.grpcCalls.map((c) => c.cancelled),
+    [true, false],
+  );
+  p.clearLogs();
+  p.respondToGrpcCall(p.grpcCalls[1].token, { message: "pong" });
+  assert.deepEqual(p.logMessages("info"), [
+    `unary ${kept.id} token ${p.grpcCalls[1].token}: pong (4 bytes, pending 0)`,
+  ]);
+});
+
+test("a stream that ends with no callout pending makes no extra hostcall", () => {
   const p = load();
   const s = p.newHttpStream();
-  s.sendRequestHeaders(op("unary"), { endOfStream: true });
+  s.sendRequestHeaders(get("/"), { endOfStream: true });
   s.complete();
-  p.clearLogs();
-  p.respondToGrpcCall(p.grpcCalls[0].token, { message: "late" });
-  assert.equal(p.failed, false);
-  assert.deepEqual(p.logs, []);
-  assert.deepEqual(
-    p.trace.filter((e) => e.kind === "hostcall"),
-    [],
-  );
+  assert.equal(p.hostcallCounts.proxy_grpc_cancel ?? 0, 0);
 });
 
 test("cost: a unary-only plugin (examples/grpc-authz) exports receive and close, no metadata callbacks", () => {

@@ -158,7 +158,7 @@ test("an answer for a stream that is gone is dropped without a hostcall (pitfall
     [],
     "no set_effective_context, no stream hostcall",
   );
-  // The map entry was released: a new call's handler sees only itself pending.
+  // The map entry was released when the stream was deleted: a new call sees only itself.
   const next = p.newHttpStream();
   next.sendRequestHeaders(call("check"), { endOfStream: true });
   p.respondToHttpCall(p.httpCalls[1], { status: 200, body: "ok" });

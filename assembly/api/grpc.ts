@@ -105,8 +105,9 @@ export abstract class GrpcCallHandler<C> extends GrpcCallDelivery {
   abstract onResponse(context: C, call: GrpcCall, message: GrpcMessage): void;
 
   /**
-   * The call failed: `status.code` is the `GrpcStatus` (e.g. 14 Unavailable, 4
-   * DeadlineExceeded after the timeout), `status.message` the status message.
+   * The call failed, or got no answer within its timeout: `status.code` is the `GrpcStatus`
+   * (e.g. 14 Unavailable; which status Envoy gives a timeout is not verified here),
+   * `status.message` the status message.
    */
   abstract onFailure(context: C, call: GrpcCall, status: CalloutStatus): void;
 

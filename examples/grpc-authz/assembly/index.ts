@@ -3,7 +3,7 @@
 //   allowed            → the request continues, with `x-subject` set to the answer's subject;
 //   denied             → 403 with the answer's reason (details `grpc_authz_denied`);
 //   gRPC error/timeout → fail-closed 503 (details `grpc_authz_error`), e.g. UNAVAILABLE (14),
-//                        DEADLINE_EXCEEDED (4) after `timeoutMs`, or an unreadable answer.
+//                        a failure after `timeoutMs`, or an unreadable answer.
 // Example configuration: { "cluster": "authz-grpc", "timeoutMs": 300 }
 import {
   CalloutStatus,

@@ -1,6 +1,7 @@
 // Test plugin for HTTP callouts (assembly/api/http-call.ts). An HTTP stream with `x-op` calls
 // cluster "authz" and pauses; its handler, typed with the stream's class, reads the response
-// and resumes or answers the stream it came from. The root calls from onConfigure when the
+// and resumes or answers the stream it came from (`x-op: chain` makes a second callout from
+// the handler first). The root calls from onConfigure when the
 // configuration says "root-call"; a TCP root (root id "tcp") calls on each new connection.
 import {
   CalloutStatus,
@@ -40,6 +41,13 @@ class CheckDone extends HttpCallHandler<Gate> {
         " pending=" +
         pendingCalloutCount().toString(),
     );
+    if (gate.op == "chain" && gate.hops == 0) {
+      // A second callout from inside the handler, for the same stream (pitfall C7).
+      gate.hops++;
+      const next = HttpCallRequest.get("authz.local", "/second").setTimeout(1000);
+      logInfo("chained dispatch: " + httpCall(gate, "authz", next, checkDone).toString());
+      return;
+    }
     if (response.status == 200) {
       gate.requestHeaders.set("x-verdict", response.bodyString());
       gate.continueRequest();
@@ -64,9 +72,13 @@ class CheckDone extends HttpCallHandler<Gate> {
 const checkDone = new CheckDone();
 
 class Gate extends HttpContext {
+  op: string = "";
+  hops: i32 = 0;
+
   onRequestHeaders(numHeaders: u32, endOfStream: bool): FilterHeadersStatus {
     const op = this.requestHeaders.get("x-op");
     if (op === null) return FilterHeadersStatus.Continue;
+    this.op = op;
     const user = this.requestHeaders.get("x-user");
     const request = HttpCallRequest.get("authz.local", "/check")
       .addHeader("x-user", user === null ? "" : user)

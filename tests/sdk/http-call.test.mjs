@@ -105,6 +105,21 @@ test("two streams answered out of order: each handler gets its own stream", () =
   assert.equal(a.requestHeader("x-verdict"), "yes a");
 });
 
+test("a handler can make the next callout for the same stream; its answer comes back to it (pitfall C7)", () => {
+  const p = load();
+  const s = p.newHttpStream();
+  s.sendRequestHeaders(call("chain"), { endOfStream: true });
+  p.respondToHttpCall(p.httpCalls[0], { status: 200, body: "first" });
+  assert.ok(p.logMessages("info").includes("chained dispatch: 0"));
+  assert.equal(p.httpCalls.length, 2);
+  assert.equal(p.httpCalls[1].headers[1][1], "/second");
+  assert.equal(p.httpCalls[1].contextId, s.id, "made with the stream as effective context");
+  assert.equal(s.requestPaused, true);
+  p.respondToHttpCall(p.httpCalls[1], { status: 200, body: "second" });
+  assert.equal(s.requestHeader("x-verdict"), "second");
+  assert.equal(s.requestPaused, false);
+});
+
 test("a reset is a failure: status code 11 and message 'reset' (§6.7)", () => {
   const p = load();
   const s = p.newHttpStream();

@@ -1,8 +1,28 @@
 // Test plugin: every SDK feature in one module, compiled with no warnings and importing only
 // host-provided functions (tests/sdk/everything.test.mjs). Root "http" serves HTTP, root "tcp"
-// serves TCP. Each feature is used the way a plugin would; the test checks the observable result.
+// serves TCP. Each feature is used the way a plugin would; the test checks the observable result:
+// shared data, metrics, attributes, configuration, whole bodies, JSON, properties, local replies,
+// HTTP and gRPC callouts (unary and streams), periodic tasks, shared queues, foreign functions.
 import {
   BodyDirection,
+  callForeignFunction,
+  CalloutStatus,
+  clearRouteCache,
+  getForeignFunctionArguments,
+  grpcCall,
+  GrpcCall,
+  GrpcCallHandler,
+  GrpcMessage,
+  GrpcStream,
+  GrpcStreamHandler,
+  httpCall,
+  HttpCallHandler,
+  HttpCallRequest,
+  HttpCallResponse,
+  openGrpcStream,
+  PeriodicTask,
+  PeriodicTasks,
+  SharedQueue,
   BodyState,
   BufferedBody,
   configAccepted,
@@ -60,6 +80,62 @@ const ticks = new Counter("everything_ticks_total");
 const zones = new GaugeFamily("everything_zone", ["zone"], TagStyle.Dotted);
 const latency = new HistogramFamily("everything_latency_ms", ["route"]);
 const tcpBytes = new Counter("everything_tcp_bytes_total");
+const events = new Counter("everything_events_total");
+const slowTicks = new Counter("everything_slow_ticks_total");
+
+/** HTTP callout answer: 200 lets the request through with a header, anything else is 403. */
+class AuthzVerdict extends HttpCallHandler<EverythingStream> {
+  onResponse(stream: EverythingStream, response: HttpCallResponse): void {
+    if (response.status == 200) {
+      stream.requestHeaders.set("x-authz", response.bodyString());
+      stream.continueRequest();
+    } else {
+      stream.sendLocalResponse(403, "authz said " + response.status.toString());
+    }
+  }
+  onFailure(stream: EverythingStream, failure: CalloutStatus): void {
+    stream.sendLocalResponse(503, "authz " + failure.message);
+  }
+}
+const authzVerdict = new AuthzVerdict();
+
+/** Unary gRPC answer: any message lets the request through. */
+class GrpcVerdict extends GrpcCallHandler<EverythingStream> {
+  onResponse(stream: EverythingStream, call: GrpcCall, message: GrpcMessage): void {
+    stream.requestHeaders.set("x-grpc", message.text());
+    stream.continueRequest();
+  }
+  onFailure(stream: EverythingStream, call: GrpcCall, status: CalloutStatus): void {
+    stream.sendLocalResponse(503, "grpc " + status.code.toString() + " " + status.message);
+  }
+}
+const grpcVerdict = new GrpcVerdict();
+
+/** gRPC stream: the first message is put in a header, then the stream is closed. */
+class Watch extends GrpcStreamHandler<EverythingStream> {
+  onMessage(stream: EverythingStream, grpc: GrpcStream, message: GrpcMessage): void {
+    stream.requestHeaders.set("x-watch", message.text());
+    grpc.close();
+    stream.continueRequest();
+  }
+  onClose(stream: EverythingStream, grpc: GrpcStream, status: CalloutStatus): void {
+    logInfo("watch closed " + status.code.toString());
+  }
+}
+const watch = new Watch();
+
+/** Every second: count; every three seconds: note it in shared data. */
+class EverySecond extends PeriodicTask {
+  run(): void {
+    ticks.increment();
+  }
+}
+class EveryThreeSeconds extends PeriodicTask {
+  run(): void {
+    slowTicks.increment();
+    SharedData.setString("everything:last-tick", getCurrentTimeNanoseconds().toString());
+  }
+}
 
 /** Counts requests in shared data with a CAS read-modify-write. */
 class CountRequest extends SharedUpdate {
@@ -74,6 +150,10 @@ class HttpRoot extends RootContext {
   greeting: string = "";
   maxBody: i64 = 0;
   redact: string[] = [];
+  queue: SharedQueue | null = null;
+  tasks: PeriodicTasks = new PeriodicTasks()
+    .every(1000, new EverySecond())
+    .every(3000, new EveryThreeSeconds());
 
   onConfigure(size: u32): bool {
     const cfg = readPluginConfig();
@@ -89,13 +169,27 @@ class HttpRoot extends RootContext {
         " on " +
         (Xds.nodeId() === null ? "?" : Xds.nodeId()!),
     );
-    this.setTickPeriod(1000);
+    this.queue = SharedQueue.register("everything-events");
+    this.tasks.start();
     return true;
   }
 
   onTick(): void {
-    ticks.increment();
-    SharedData.setString("everything:last-tick", getCurrentTimeNanoseconds().toString());
+    this.tasks.onTick();
+  }
+
+  onQueueReady(queueId: u32): void {
+    const queue = new SharedQueue(queueId);
+    for (let item = queue.dequeueString(); item !== null; item = queue.dequeueString()) {
+      events.increment();
+      logInfo("event " + item);
+    }
+  }
+
+  onForeignFunction(functionId: u32, argumentsSize: u32): void {
+    logInfo(
+      "foreign " + functionId.toString() + " " + String.UTF8.decode(getForeignFunctionArguments()),
+    );
   }
 
   createHttpContext(contextId: u32): HttpContext | null {
@@ -150,6 +244,42 @@ class EverythingStream extends HttpContext {
     if (tenant !== null) {
       zones.with([tenant]).set(1);
       this.requestHeaders.set("x-tenant", tenant);
+      clearRouteCache(); // routes may match on x-tenant
+    }
+    const queue = this.config.queue;
+    if (queue !== null) queue.enqueueString(Request.path()!);
+    const compressed = callForeignFunction(
+      "compress",
+      String.UTF8.encode("aaaaaaaaaaaaaaaaaaaaaaaa"),
+    );
+    if (compressed !== null)
+      this.requestHeaders.set("x-compressed", compressed.byteLength.toString());
+    const callout = this.requestHeaders.get("x-callout");
+    if (callout == "http") {
+      const check = HttpCallRequest.get("authz.internal", "/check")
+        .addHeader("x-user", "ann")
+        .setTimeout(500);
+      if (httpCall(this, "authz", check, authzVerdict) != WasmResult.Ok)
+        this.sendLocalResponse(503);
+      return FilterHeadersStatus.StopAllIterationAndWatermark;
+    }
+    if (callout == "grpc") {
+      const call = grpcCall(
+        this,
+        "authz-grpc",
+        "authz.v1.Authz",
+        "Check",
+        String.UTF8.encode("req"),
+        grpcVerdict,
+        500,
+      );
+      if (!call.ok) this.sendLocalResponse(503);
+      return FilterHeadersStatus.StopAllIterationAndWatermark;
+    }
+    if (callout == "stream") {
+      const stream = openGrpcStream(this, "watch-grpc", "watch.v1.Watch", "Follow", watch);
+      stream.send(String.UTF8.encode("follow"));
+      return FilterHeadersStatus.StopAllIterationAndWatermark;
     }
     return FilterHeadersStatus.Continue;
   }

@@ -57,6 +57,16 @@ test("imports only env.proxy_* hostcalls of ABI 0.2.1 and WASI", async () => {
     "env.proxy_set_buffer_bytes",
     "env.proxy_send_local_response",
     "env.proxy_set_tick_period_milliseconds",
+    "env.proxy_http_call",
+    "env.proxy_grpc_call",
+    "env.proxy_grpc_stream",
+    "env.proxy_grpc_send",
+    "env.proxy_grpc_close",
+    "env.proxy_register_shared_queue",
+    "env.proxy_enqueue_shared_queue",
+    "env.proxy_dequeue_shared_queue",
+    "env.proxy_call_foreign_function",
+    "env.proxy_set_effective_context",
   ]) {
     assert.ok(imports.includes(used), used);
   }
@@ -92,6 +102,9 @@ test("every feature works together over HTTP", () => {
   assert.equal(s.requestHeader("x-greeting"), "hi");
   assert.equal(s.requestHeader("x-client"), "10.0.0.9:4444");
   assert.equal(s.requestHeader("x-tenant"), "acme");
+  assert.equal(s.routeCacheClears, 1, "clear_route_cache after changing a routed-on header");
+  assert.match(s.requestHeader("x-compressed") ?? "", /^\d+$/, "Envoy's compress foreign function");
+  assert.ok(p.logMessages("info").includes("event /items?x=1"), "queue item delivered");
   s.sendResponseHeaders(
     [
       [":status", "200"],
@@ -121,7 +134,7 @@ test("every feature works together over HTTP", () => {
   );
   assert.equal(denied.localResponse?.status, 403);
   denied.complete();
-  host.advanceTime(2000);
+  host.advanceTime(3000);
   assert.deepEqual(
     {
       post: p.metric("method=.=POST;.;everything_requests_total"),
@@ -129,10 +142,22 @@ test("every feature works together over HTTP", () => {
       inFlight: p.metric("everything_in_flight"),
       body: p.metric("everything_body_bytes"),
       ticks: p.metric("everything_ticks_total"),
+      slowTicks: p.metric("everything_slow_ticks_total"),
+      events: p.metric("everything_events_total"),
       zone: p.metric("everything_zone.zone.acme"),
       latency: p.metric("route=.=/items;.;everything_latency_ms"),
     },
-    { post: 1, get: 1, inFlight: 0, body: 1, ticks: 2, zone: 1, latency: 1 },
+    {
+      post: 1,
+      get: 1,
+      inFlight: 0,
+      body: 1,
+      ticks: 3,
+      slowTicks: 1,
+      events: 1,
+      zone: 1,
+      latency: 1,
+    },
   );
   assert.equal(p.sharedData["everything:requests"].value.length, 8);
   assert.ok(p.sharedData["everything:last-tick"]);
@@ -152,4 +177,55 @@ test("every feature works together over TCP", () => {
     p.logMessages("info").some((m) => /^tcp from 10\.1\.1\.1:999 port 999 id \d+$/.test(m)),
   );
   assert.ok(p.logMessages("info").includes("tcp closed"));
+});
+
+function callout(p, kind) {
+  const s = p.newHttpStream();
+  s.sendRequestHeaders(
+    [
+      [":method", "GET"],
+      [":path", "/"],
+      [":authority", "shop"],
+      ["x-callout", kind],
+    ],
+    { endOfStream: true },
+  );
+  assert.equal(s.requestPaused, true, `${kind}: request held for the answer`);
+  return s;
+}
+
+test("HTTP and gRPC callouts reach their handlers with the originating stream", () => {
+  const p = new Host().loadPlugin({ wasm, rootId: "http" });
+  const allowed = callout(p, "http");
+  const denied = callout(p, "http");
+  const [first, second] = p.httpCalls;
+  assert.equal(first.cluster, "authz");
+  p.respondToHttpCall(first, { status: 200, body: "ann-ok" });
+  assert.equal(allowed.requestPaused, false);
+  assert.equal(allowed.requestHeader("x-authz"), "ann-ok");
+  p.respondToHttpCall(second, { status: 401 });
+  assert.equal(denied.localResponse?.status, 403);
+  const failed = callout(p, "http");
+  p.failHttpCall(p.httpCalls[2]);
+  assert.equal(failed.localResponse?.status, 503);
+
+  const unary = callout(p, "grpc");
+  const call = p.grpcCalls.find((c) => c.kind === "call");
+  assert.equal(call.method, "Check");
+  p.respondToGrpcCall(call.token, { message: "granted" });
+  assert.equal(unary.requestHeader("x-grpc"), "granted");
+  assert.equal(unary.requestPaused, false);
+
+  const watched = callout(p, "stream");
+  const stream = p.grpcCalls.find((c) => c.kind === "stream");
+  assert.equal(new TextDecoder().decode(stream.messages[0]), "follow");
+  p.sendGrpcStreamEvent(stream.token, { message: "v42" });
+  assert.equal(watched.requestHeader("x-watch"), "v42");
+  assert.equal(stream.localClosed, true);
+});
+
+test("a host-initiated foreign function reaches onForeignFunction with its arguments", () => {
+  const p = new Host().loadPlugin({ wasm, rootId: "http" });
+  p.callForeignFunction(7, "args!");
+  assert.ok(p.logMessages("info").includes("foreign 7 args!"));
 });

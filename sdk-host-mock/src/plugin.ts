@@ -1,7 +1,6 @@
 /**
  * A configured plugin: one VM with one root context (reference §1.3 step 5, §6.1, §6.9).
  */
-import { readFileSync } from "node:fs";
 import {
   FailState,
   LOG_LEVEL_NAMES,
@@ -25,12 +24,44 @@ import { HttpStream, type StreamOptions } from "./http-stream.js";
 import { toBytes } from "./memory.js";
 import { PropertyTree, defineOwn, type PropertiesInput, type PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
-import { Vm, type ExtraImports, type TraceEntry } from "./vm.js";
+import { Vm, type ExtraImports, type TraceEntry, type VmOptions } from "./vm.js";
+import { Censor, capabilitySet } from "./capabilities.js";
+import { FailureTracker, type CrashRecord, type FailurePolicyOptions } from "./failure-policy.js";
+import { readModule, sha256Hex, type ModuleSource } from "./loader.js";
+import { WorkerSelector, vmKey, type VmModel, type VmModelOptions } from "./vm-models.js";
 
 /** Options of {@link Host.loadPlugin}. */
-export interface PluginOptions {
-  /** Path to the `.wasm` file, or its bytes. */
-  wasm: string | Uint8Array;
+export interface PluginOptions extends FailurePolicyOptions, VmModelOptions {
+  /**
+   * The module: a path to the `.wasm` file, its bytes, or a `file:` URL (`http(s):` URLs load
+   * through {@link Host.loadPluginAsync}).
+   */
+  wasm: ModuleSource;
+  /** Expected SHA-256 (hex) of the module; on a mismatch loading fails and nothing runs. */
+  sha256?: string;
+  /**
+   * Most linear memory one VM of this plugin may have, in bytes (rounded down to 64 KiB pages;
+   * default and upper bound 1 GiB, cpp-host's cap). Growth past it fails inside the module
+   * (`memory.grow` returns -1), as on a real host; the AssemblyScript allocator then traps.
+   */
+  maxMemoryBytes?: number;
+  /**
+   * CPU limit per callback as a deterministic fuel budget (1 fuel = one function entry or loop
+   * iteration in the VM, see `fuel.ts`). A callback past it traps with `fuel exhausted`.
+   */
+  fuel?: number;
+  /**
+   * cpp-host capability allowlist (Envoy `capability_restriction_config.allowed_capabilities`):
+   * names of `proxy_*` hostcalls and callbacks and WASI functions (e.g. `"proxy_log"`,
+   * `"fd_write"`). Empty or absent = everything allowed.
+   */
+  allowedCapabilities?: string[];
+  /** Header names the plugin never sees (reads: absent; writes: InternalFailure). */
+  hiddenHeaders?: string[];
+  /** Property paths (dotted, e.g. `"source.address"`) the plugin never sees or sets. */
+  hiddenProperties?: string[];
+  /** Clusters the plugin may call out to; others behave as unknown clusters. */
+  allowedClusters?: string[];
   /** `plugin_name` (default `"plugin"`). */
   name?: string;
   /** `plugin_root_id` (default `""`). */
@@ -72,8 +103,11 @@ export interface LogRecord {
   message: string;
   /** Context the log was written for (0 = VM context during start). */
   contextId: number;
-  /** Set when the record came from WASI `fd_write` (stdout → info, stderr → error). */
-  via?: "fd_write";
+  /**
+   * `fd_write`: from WASI `fd_write` (stdout → info, stderr → error); `host`: written by the
+   * host about the plugin (e.g. a restricted capability), not by the plugin.
+   */
+  via?: "fd_write" | "host";
 }
 
 /** A plugin loaded into a {@link Host}; also its root context. */
@@ -82,9 +116,19 @@ export class Plugin implements ContextRef {
   /** @internal */ readonly http = null;
   /** @internal */ readonly tcp = null;
   /** @internal */ readonly plugin: Plugin = this;
-  /** @internal */ readonly vm: Vm;
+  /** @internal The VM this root context lives in (replaced by a reload). */ vm!: Vm;
   /** Root context id (1 for the first plugin of a VM). */
-  readonly id: number;
+  readonly id: number = 0;
+  /** Worker roots of this plugin: `workers[0]` is the plugin itself (see {@link VmModelOptions}). */
+  readonly workers: Plugin[];
+  /** Index of this root's worker VM. */
+  readonly workerIndex: number;
+  /** The plugin as loaded (this object, or the plugin a worker / ephemeral root belongs to). */
+  readonly primary: Plugin;
+  /** @internal */ readonly censor: Censor;
+  /** @internal */ readonly failureTracker: FailureTracker;
+  /** The VM model of this plugin. */
+  readonly vmModel: VmModel;
   /** `plugin_name`. */
   readonly name: string;
   /** `plugin_root_id`. */
@@ -101,8 +145,8 @@ export class Plugin implements ContextRef {
   readonly allowOnHeadersStopIteration: boolean;
   /** Fail-open instead of fail-closed after a trap (§6.15). */
   readonly failOpen: boolean;
-  /** Everything the plugin logged at or above {@link logLevel}. */
-  readonly logs: LogRecord[] = [];
+  /** Everything the plugin logged at or above {@link logLevel} (shared by all its workers). */
+  readonly logs: LogRecord[];
   /** HTTP callouts in dispatch order. */
   readonly httpCalls: HttpCallRecord[] = [];
   /** gRPC calls and streams in dispatch order. */
@@ -134,14 +178,23 @@ export class Plugin implements ContextRef {
   /** @internal User foreign functions by name (a Map: no inherited names). */
   readonly foreignFunctions: Map<string, ForeignFunction>;
   private readonly clusters: Set<string> | null;
+  private readonly allowedClusters: Set<string> | null;
   private readonly answeredDns = new Set<number>();
   private tickTimer: TimerEvent | null = null;
+  private readonly options: PluginOptions;
+  private readonly code: { bytes: Uint8Array; sha256: string; vmOptions: VmOptions };
+  private readonly selector: WorkerSelector;
+  private readonly ephemeral: boolean;
+  /** Fake-clock time of the last (re)load of this root's VM, for the reload backoff. */
+  private lastLoadMs = 0;
 
   /** @internal Use {@link Host.loadPlugin}. */
   constructor(
     readonly host: Host,
     options: PluginOptions,
+    internal?: { primary: Plugin; worker: number; ephemeral?: boolean },
   ) {
+    this.options = options;
     this.name = options.name ?? "plugin";
     this.rootId = options.rootId ?? "";
     this.vmId = options.vmId ?? "";
@@ -155,32 +208,108 @@ export class Plugin implements ContextRef {
     this.allowOnHeadersStopIteration = options.allowOnHeadersStopIteration ?? false;
     this.failOpen = options.failOpen ?? false;
     this.clusters = options.clusters ? new Set(options.clusters) : null;
+    this.allowedClusters = options.allowedClusters ? new Set(options.allowedClusters) : null;
     this.foreignFunctions = new Map(Object.entries(options.foreignFunctions ?? {}));
-    const bytes =
-      typeof options.wasm === "string" ? new Uint8Array(readFileSync(options.wasm)) : options.wasm;
+    this.vmModel = options.vmModel ?? "per-use";
+    if (!["per-use", "shared", "per-plugin", "per-request"].includes(this.vmModel))
+      throw new TypeError(`unknown vmModel ${String(this.vmModel)}`);
+    if (internal) {
+      const p = internal.primary;
+      this.primary = p;
+      this.workerIndex = internal.worker;
+      this.ephemeral = internal.ephemeral ?? false;
+      this.logs = p.logs;
+      this.censor = p.censor;
+      this.failureTracker = p.failureTracker;
+      this.code = p.code;
+      this.selector = p.selector;
+      this.workers = p.workers;
+    } else {
+      this.primary = this;
+      this.workerIndex = 0;
+      this.ephemeral = false;
+      this.logs = [];
+      this.censor = new Censor(options.hiddenHeaders, options.hiddenProperties);
+      this.failureTracker = new FailureTracker(host, this.name, options);
+      const raw = readModule(options.wasm, options.sha256);
+      const sha256 = sha256Hex(raw);
+      const fuel = options.fuel ?? null;
+      const maxBytes = options.maxMemoryBytes;
+      if (maxBytes !== undefined && !(maxBytes >= 0))
+        throw new RangeError("maxMemoryBytes must be >= 0");
+      this.code = {
+        bytes: fuel !== null ? host.fuelInstrumented(raw, sha256) : raw,
+        sha256,
+        vmOptions: {
+          trace: options.trace ?? false,
+          extraImports: options.imports,
+          maxMemoryPages: maxBytes === undefined ? undefined : Math.floor(maxBytes / 65536),
+          fuelPerCallback: fuel,
+          capabilities: capabilitySet(options.allowedCapabilities),
+        },
+      };
+      const workers = options.workers ?? 1;
+      if (!(Number.isInteger(workers) && workers >= 1))
+        throw new RangeError("workers must be >= 1");
+      this.selector = new WorkerSelector(workers, options.selectWorker);
+      this.workers = [this];
+    }
+    this.boot();
+    if (!internal) {
+      const count = this.vmModel === "per-request" ? 1 : (options.workers ?? 1);
+      for (let w = 1; w < count; w++)
+        this.workers.push(new Plugin(host, options, { primary: this, worker: w }));
+    }
+  }
 
+  /** Creates (or, under a sharing VM model, joins) this root's VM and runs the start sequence. */
+  private boot(): void {
+    const key = this.ephemeral
+      ? null
+      : vmKey(
+          this.vmModel,
+          this.code.sha256,
+          {
+            vmId: this.vmId,
+            name: this.name,
+            rootId: this.rootId,
+            vmConfigurationHex: Buffer.from(this.vmConfiguration).toString("hex"),
+          },
+          this.workerIndex,
+          JSON.stringify([
+            this.options.fuel ?? null,
+            this.options.maxMemoryBytes ?? null,
+            this.options.allowedCapabilities ?? [],
+            this.options.trace ?? false,
+          ]),
+        );
+    this.lastLoadMs = this.host.now;
     try {
-      this.vm = new Vm(this, bytes, {
-        trace: options.trace ?? false,
-        extraImports: options.imports,
-      });
-      options.onInstance?.(this.vm.instance.exports);
-      try {
-        this.vm.startVm();
-      } catch (e) {
-        if (e instanceof PluginTrapError) {
-          throw new PluginLoadError(
-            `Failed to initialize Wasm code: ${e.message}`,
-            FailState.UnableToInitializeCode,
-            {
-              trap: e,
-              cause: e,
-            },
-          );
+      const shared = this.host.vmRegistry.find(key);
+      if (shared !== null) {
+        this.vm = shared;
+      } else {
+        this.vm = new Vm(this, this.code.bytes, this.code.vmOptions);
+        this.options.onInstance?.(this.vm.instance.exports);
+        try {
+          this.vm.startVm();
+        } catch (e) {
+          if (e instanceof PluginTrapError) {
+            throw new PluginLoadError(
+              `Failed to initialize Wasm code: ${e.message}`,
+              FailState.UnableToInitializeCode,
+              {
+                trap: e,
+                cause: e,
+              },
+            );
+          }
+          throw e;
         }
-        throw e;
+        this.host.vmRegistry.register(key, this.vm);
       }
-      this.id = this.vm.allocContextId();
+      this.vm.roots.push(this);
+      (this as { id: number }).id = this.vm.allocContextId();
       this.vm.addContext(this);
       const fail = (what: string, state: FailState, e: unknown): never => {
         if (e instanceof PluginTrapError) {
@@ -238,6 +367,26 @@ export class Plugin implements ContextRef {
       if (e instanceof PluginLoadError) e.logs = [...this.logs];
       throw e;
     }
+  }
+
+  /** Crashes of this plugin (all its VMs), oldest first (issue 5 "crash records"). */
+  get crashes(): readonly CrashRecord[] {
+    return this.failureTracker.crashes;
+  }
+
+  /** True once the crash-loop limit disabled the plugin (`crashLimit`). */
+  get disabled(): boolean {
+    return this.failureTracker.disabled;
+  }
+
+  /** Fuel the last callback into this root's VM used (null without a `fuel` budget). */
+  get lastCallbackFuel(): number | null {
+    return this.vm.fuel?.used ?? null;
+  }
+
+  /** Current linear memory size of this root's VM in bytes. */
+  get memoryBytes(): number {
+    return this.vm.memory.size;
   }
 
   /** Root context id. */
@@ -306,14 +455,63 @@ export class Plugin implements ContextRef {
     return out;
   }
 
-  /** Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily. */
+  /**
+   * Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily.
+   * With several workers the stream goes to the next worker (or `options.worker`); under
+   * `"per-request"` to a fresh VM; a failed VM is first reloaded if the failure policy allows.
+   */
   newHttpStream(options: StreamOptions = {}): HttpStream {
-    return new HttpStream(this, options);
+    const root = this.rootForNewStream(options.worker);
+    const stream = new HttpStream(root, options);
+    if (root.ephemeral) stream.afterTeardown = () => root.shutdown();
+    return stream;
   }
 
-  /** Creates a TCP connection context. */
+  /** Creates a TCP connection context (worker and VM chosen as for {@link newHttpStream}). */
   newTcpStream(options: StreamOptions = {}): TcpStream {
-    return new TcpStream(this, options);
+    const root = this.rootForNewStream(options.worker);
+    const stream = new TcpStream(root, options);
+    if (root.ephemeral) stream.afterTeardown = () => root.shutdown();
+    return stream;
+  }
+
+  /** Envoy `PluginConfig::createContext`: picks the worker root, reloading a failed VM if allowed. */
+  private rootForNewStream(pinned: number | undefined): Plugin {
+    const p = this.primary;
+    if (p.vmModel === "per-request" && !p.disabled) {
+      return p.host.dispatch(
+        () => new Plugin(p.host, p.options, { primary: p, worker: 0, ephemeral: true }),
+      );
+    }
+    const root = p.workers[p.selector.pick(pinned)];
+    if (root.vm.failed) root.maybeReload();
+    return root;
+  }
+
+  /** Envoy `maybeReloadHandleIfNeeded` for this root. */
+  private maybeReload(): void {
+    if (!this.failureTracker.shouldReload(this.lastLoadMs)) return;
+    const old = { vm: this.vm, id: this.id, state: this.state };
+    this.vm.roots.splice(this.vm.roots.indexOf(this), 1);
+    this.cancelTimer();
+    this.tickPeriodMs = 0;
+    this.state = "active";
+    for (const rec of this.httpCalls) {
+      rec.answered = true;
+      if (rec.timer) rec.timer.cancelled = true;
+    }
+    try {
+      this.host.dispatch(() => this.boot());
+      this.failureTracker.reloaded(true);
+    } catch (e) {
+      if (!(e instanceof PluginLoadError)) throw e;
+      if (this.vm !== old.vm) this.vm.roots.splice(this.vm.roots.indexOf(this), 1);
+      this.vm = old.vm;
+      (this as { id: number }).id = old.id;
+      this.state = old.state;
+      this.lastLoadMs = this.host.now;
+      this.failureTracker.reloaded(false);
+    }
   }
 
   /** Calls `proxy_on_tick(root)` now (independent of the timer). */
@@ -484,8 +682,28 @@ export class Plugin implements ContextRef {
     this.dnsRequests.push(rec);
   }
 
+  /** @internal A host log about the plugin (Envoy logs it; the mock records it with `via: "host"`). */
+  hostLog(level: LogLevelName, message: string, contextId: number): void {
+    this.log(LOG_LEVEL_NAMES.indexOf(level), message, contextId, "host");
+  }
+
+  /** @internal Called by the VM on the plugin whose callback trapped. */
+  recordCrash(err: PluginTrapError, _vm: Vm): void {
+    this.failureTracker.record(err, this.workerIndex);
+  }
+
+  /** @internal The local reply of a stream this plugin cannot serve (fail-closed or disabled). */
+  failureReply(): { status: number; body: Uint8Array; details: string } {
+    const r = this.disabled ? (this.options.disabledReply ?? {}) : {};
+    return {
+      status: r.status ?? 503,
+      body: toBytes(r.body ?? ""),
+      details: r.details ?? "wasm_fail_stream",
+    };
+  }
+
   /** @internal Records a log record if at or above the configured level. */
-  log(level: number, message: string, contextId: number, via?: "fd_write"): void {
+  log(level: number, message: string, contextId: number, via?: "fd_write" | "host"): void {
     if (level < this.logLevel) return;
     const rec: LogRecord = { level: LOG_LEVEL_NAMES[level], message, contextId };
     if (via) rec.via = via;
@@ -494,7 +712,10 @@ export class Plugin implements ContextRef {
 
   /** @internal */
   hasCluster(name: string): boolean {
-    return this.clusters === null || this.clusters.has(name);
+    return (
+      (this.clusters === null || this.clusters.has(name)) &&
+      (this.allowedClusters === null || this.allowedClusters.has(name))
+    );
   }
 
   /** @internal */
@@ -580,13 +801,16 @@ export class Plugin implements ContextRef {
   }
 
   private afterDelete(): void {
+    const i = this.vm.roots.indexOf(this);
+    if (i >= 0) this.vm.roots.splice(i, 1);
+    if (this.vm.roots.length === 0) this.host.vmRegistry.forget(this.vm);
     for (const rec of this.httpCalls) {
       rec.answered = true;
       if (rec.timer) rec.timer.cancelled = true;
     }
-    const others = this.host.plugins.some(
-      (p) => p !== this && p.vmId === this.vmId && p.state !== "deleted",
-    );
+    const others = this.host.plugins
+      .flatMap((p) => p.workers)
+      .some((p) => p !== this && p.vmId === this.vmId && p.state !== "deleted");
     if (!others) {
       this.host.sharedData.dropNamespace(this.vmId);
       this.host.sharedQueues.dropNamespace(this.vmId);

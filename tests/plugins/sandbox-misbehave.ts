@@ -8,7 +8,8 @@
 //   callout    → HTTP call to the cluster in `x-cluster`; logs the result
 //   secrets    → logs what it can read of authorization / source.address, then tries to
 //                overwrite authorization and logs the result
-// Configuration "fail-configure" makes onConfigure return false.
+// Configuration "fail-configure", or a shared-data key "fail-configure", makes onConfigure
+// return false.
 import {
   FilterHeadersStatus,
   getPropertyString,
@@ -89,7 +90,10 @@ class Misbehaving extends HttpContext {
 
 class MisbehavingRoot extends RootContext {
   onConfigure(pluginConfigurationSize: u32): bool {
-    if (this.getPluginConfigurationString() == "fail-configure") {
+    if (
+      this.getPluginConfigurationString() == "fail-configure" ||
+      shared.getSharedData("fail-configure") == 0
+    ) {
       logInfo("refusing configuration");
       return false;
     }

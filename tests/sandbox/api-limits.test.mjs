@@ -69,7 +69,7 @@ test("capabilities: a callback outside the allowlist is never called (cpp-host _
   assert.equal(s.requestHeader("x-global-count"), null);
   assert.ok(!p.trace.some((e) => e.kind === "call" && e.fn === "proxy_on_request_headers"));
   assert.ok(
-    p.trace.some((e) => e.kind === "call" && e.fn === "proxy_on_log"),
+    p.trace.some((e) => e.kind === "call" && e.fn === "proxy_on_delete"),
     "allowed callbacks still run",
   );
 });

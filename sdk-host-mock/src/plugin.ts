@@ -313,8 +313,11 @@ export class Plugin implements ContextRef {
       this.vm.addContext(this);
       const fail = (what: string, state: FailState, e: unknown): never => {
         if (e instanceof PluginTrapError) {
+          // cpp-host `createWasm`: "Failed to start base Wasm" / "Failed to configure base Wasm plugin".
+          const base =
+            what === "start" ? "Failed to start base Wasm" : "Failed to configure base Wasm plugin";
           throw new PluginLoadError(
-            `Wasm plugin ${this.name} failed to ${what}: ${e.message}`,
+            `${base}: plugin ${this.name} failed to ${what}: ${e.message}`,
             state,
             { trap: e, cause: e },
           );
@@ -345,7 +348,7 @@ export class Plugin implements ContextRef {
       if (createTrap !== null) fail("start", FailState.StartFailed, createTrap);
       if (ok === 0) {
         throw new PluginLoadError(
-          `Wasm plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
+          `Failed to start base Wasm: plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
           FailState.StartFailed,
         );
       }
@@ -359,7 +362,7 @@ export class Plugin implements ContextRef {
       }
       if (ok === 0) {
         throw new PluginLoadError(
-          `Wasm plugin ${this.name} failed to configure: proxy_on_configure returned false`,
+          `Failed to configure base Wasm plugin: plugin ${this.name} failed to configure: proxy_on_configure returned false`,
           FailState.ConfigureFailed,
         );
       }

@@ -54,9 +54,9 @@ export class FuelMeter {
 }
 
 /**
- * Returns the module with fuel instrumentation (see the file comment). Throws an Error with
- * binaryen's message if the module cannot be read.
- * @internal
+ * Returns the module with fuel instrumentation (see the file comment); a plugin loaded from
+ * such bytes with `fuel` set is not instrumented again, so a test suite can instrument once and
+ * load many times. Throws {@link PluginLoadError} if binaryen cannot read the module.
  */
 export function instrumentFuel(bytes: Uint8Array): Uint8Array {
   const script = fileURLToPath(new URL("./fuel-instrument.js", import.meta.url));

@@ -28,6 +28,8 @@ import { Vm, type ExtraImports, type TraceEntry, type VmOptions } from "./vm.js"
 import { Censor, capabilitySet } from "./capabilities.js";
 import { FailureTracker, type CrashRecord, type FailurePolicyOptions } from "./failure-policy.js";
 import { readModule, sha256Hex, type ModuleSource } from "./loader.js";
+import { readModuleShape } from "./binary.js";
+import { FUEL_IMPORT } from "./fuel.js";
 import { WorkerSelector, vmKey, type VmModel, type VmModelOptions } from "./vm-models.js";
 
 /** Options of {@link Host.loadPlugin}. */
@@ -238,7 +240,7 @@ export class Plugin implements ContextRef {
       if (maxBytes !== undefined && !(maxBytes >= 0))
         throw new RangeError("maxMemoryBytes must be >= 0");
       this.code = {
-        bytes: fuel !== null ? host.fuelInstrumented(raw, sha256) : raw,
+        bytes: fuel !== null && !importsFuel(raw) ? host.fuelInstrumented(raw, sha256) : raw,
         sha256,
         vmOptions: {
           trace: options.trace ?? false,
@@ -890,6 +892,21 @@ export class Plugin implements ContextRef {
     } finally {
       this.status.message = "";
     }
+  }
+}
+
+/**
+ * True when the module needs no fuel instrumentation: it is already instrumented (imports
+ * `env.log_execution`), or malformed (the VM then reports why, without running binaryen).
+ */
+function importsFuel(bytes: Uint8Array): boolean {
+  if (!WebAssembly.validate(bytes)) return true;
+  try {
+    return readModuleShape(bytes).imports.some(
+      (i) => `${i.module}.${i.name}` === FUEL_IMPORT && i.kind === "function",
+    );
+  } catch {
+    return true;
   }
 }
 

@@ -15,7 +15,6 @@
  * shared data and queues (keyed by `vmId`) are shared. New streams are spread round robin, or
  * by `selectWorker`, or pinned with `newHttpStream({ worker })`.
  */
-import type { Plugin } from "./plugin.js";
 import type { Vm } from "./vm.js";
 
 /** Which plugins share a wasm VM (see the file comment). */
@@ -96,6 +95,3 @@ export class WorkerSelector {
     return w;
   }
 }
-
-/** The VM models' stream-side helper: which Plugin (worker root) a stream goes to. @internal */
-export type WorkerRoot = Plugin;

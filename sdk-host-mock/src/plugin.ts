@@ -495,9 +495,9 @@ export class Plugin implements ContextRef {
 
   /** Envoy `maybeReloadHandleIfNeeded` for this root. */
   private maybeReload(): void {
-    if (!this.failureTracker.shouldReload(this.lastLoadMs)) return;
+    if (this.state === "deleted" || !this.failureTracker.shouldReload(this.lastLoadMs)) return;
     const old = { vm: this.vm, id: this.id, state: this.state };
-    this.vm.roots.splice(this.vm.roots.indexOf(this), 1);
+    removeRoot(this.vm, this);
     this.cancelTimer();
     this.tickPeriodMs = 0;
     this.state = "active";
@@ -510,7 +510,7 @@ export class Plugin implements ContextRef {
       this.failureTracker.reloaded(true);
     } catch (e) {
       if (!(e instanceof PluginLoadError)) throw e;
-      if (this.vm !== old.vm) this.vm.roots.splice(this.vm.roots.indexOf(this), 1);
+      if (this.vm !== old.vm) removeRoot(this.vm, this);
       this.vm = old.vm;
       (this as { id: number }).id = old.id;
       this.state = old.state;
@@ -529,9 +529,12 @@ export class Plugin implements ContextRef {
 
   /**
    * Root shutdown (§6.1): `proxy_on_done(root)`; non-zero → `proxy_on_delete(root)`; zero →
-   * the root stays alive (`state` = "done-pending") until the plugin calls `proxy_done()`.
+   * the root stays alive (`state` = "done-pending") until the plugin calls `proxy_done()`. On a
+   * plugin with workers, every worker root is shut down.
    */
   shutdown(): void {
+    // A loaded plugin goes away on every worker (each worker VM has its own root context).
+    if (this.primary === this) for (const w of this.workers.slice(1)) w.shutdown();
     this.host.dispatch(() => {
       if (this.state !== "active") return;
       this.cancelTimer();
@@ -806,8 +809,7 @@ export class Plugin implements ContextRef {
   }
 
   private afterDelete(): void {
-    const i = this.vm.roots.indexOf(this);
-    if (i >= 0) this.vm.roots.splice(i, 1);
+    removeRoot(this.vm, this);
     if (this.vm.roots.length === 0) this.host.vmRegistry.forget(this.vm);
     for (const rec of this.httpCalls) {
       rec.answered = true;
@@ -893,6 +895,12 @@ export class Plugin implements ContextRef {
       this.status.message = "";
     }
   }
+}
+
+/** Takes a root context out of its VM's list of roots. */
+function removeRoot(vm: Vm, root: Plugin): void {
+  const i = vm.roots.indexOf(root);
+  if (i >= 0) vm.roots.splice(i, 1);
 }
 
 /**

@@ -185,3 +185,14 @@ test("many hosts: two Hosts interleaved (and concurrently via promises) do not i
   );
   for (const [, out] of results) assert.deepEqual(out, ["1", "2", "3", "4", "5"]);
 });
+
+test("workers: shutting the plugin down shuts down every worker root", () => {
+  const host = new Host();
+  const p = host.loadPlugin({ wasm: MISBEHAVE, workers: 3, trace: true });
+  p.shutdown();
+  assert.deepEqual(
+    p.workers.map((w) => w.state),
+    ["deleted", "deleted", "deleted"],
+  );
+  assert.equal(p.workers[2].trace.filter((e) => e.fn === "proxy_on_delete").length, 1);
+});

@@ -289,88 +289,105 @@ export class Plugin implements ContextRef {
     try {
       const shared = this.host.vmRegistry.find(key);
       if (shared !== null) {
+        // cpp-host `createWasm`: a new plugin is first started and configured in a throw-away
+        // "configuration canary" VM, so a plugin that fails to start or configure is rejected
+        // without touching the VM other plugins already run in.
+        this.vm = this.newVm();
+        this.startRoot();
+        removeRoot(this.vm, this);
         this.vm = shared;
       } else {
-        this.vm = new Vm(this, this.code.bytes, this.code.vmOptions);
-        this.options.onInstance?.(this.vm.instance.exports);
-        try {
-          this.vm.startVm();
-        } catch (e) {
-          if (e instanceof PluginTrapError) {
-            throw new PluginLoadError(
-              `Failed to initialize Wasm code: ${e.message}`,
-              FailState.UnableToInitializeCode,
-              {
-                trap: e,
-                cause: e,
-              },
-            );
-          }
-          throw e;
-        }
+        this.vm = this.newVm();
         this.host.vmRegistry.register(key, this.vm);
       }
-      this.vm.roots.push(this);
-      (this as { id: number }).id = this.vm.allocContextId();
-      this.vm.addContext(this);
-      const fail = (what: string, state: FailState, e: unknown): never => {
-        if (e instanceof PluginTrapError) {
-          // cpp-host `createWasm`: "Failed to start base Wasm" / "Failed to configure base Wasm plugin".
-          const base =
-            what === "start" ? "Failed to start base Wasm" : "Failed to configure base Wasm plugin";
-          throw new PluginLoadError(
-            `${base}: plugin ${this.name} failed to ${what}: ${e.message}`,
-            state,
-            { trap: e, cause: e },
-          );
-        }
-        throw e;
-      };
-      // cpp-host `ContextBase::onStart`: on_context_create, then on_vm_start — called even when
-      // on_context_create just trapped (the failed state is not re-checked, §1.3). The trap
-      // still fails the start: the mock reports it once on_vm_start has run.
-      let createTrap: PluginTrapError | null = null;
-      try {
-        this.configurationReadable = true;
-        this.vm.call("proxy_on_context_create", this, [this.id, 0]);
-      } catch (e) {
-        if (!(e instanceof PluginTrapError)) throw e;
-        createTrap = e;
-      } finally {
-        this.configurationReadable = false;
-      }
-      let ok: number | null | undefined;
-      try {
-        ok = this.vm.call("proxy_on_vm_start", this, [this.id, this.vmConfiguration.length]);
-      } catch (e) {
-        // A second trap on the already failed VM does not replace the first one.
-        if (createTrap === null) fail("start", FailState.StartFailed, e);
-        if (!(e instanceof PluginTrapError)) throw e;
-      }
-      if (createTrap !== null) fail("start", FailState.StartFailed, createTrap);
-      if (ok === 0) {
-        throw new PluginLoadError(
-          `Failed to start base Wasm: plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
-          FailState.StartFailed,
-        );
-      }
-      try {
-        this.configurationReadable = true;
-        ok = this.vm.call("proxy_on_configure", this, [this.id, this.configuration.length]);
-      } catch (e) {
-        fail("configure", FailState.ConfigureFailed, e);
-      } finally {
-        this.configurationReadable = false;
-      }
-      if (ok === 0) {
-        throw new PluginLoadError(
-          `Failed to configure base Wasm plugin: plugin ${this.name} failed to configure: proxy_on_configure returned false`,
-          FailState.ConfigureFailed,
-        );
-      }
+      this.startRoot();
     } catch (e) {
       if (e instanceof PluginLoadError) e.logs = [...this.logs];
       throw e;
+    }
+  }
+
+  /** A new VM of this plugin's module, after `_initialize` / `_start`. */
+  private newVm(): Vm {
+    const vm = new Vm(this, this.code.bytes, this.code.vmOptions);
+    this.options.onInstance?.(vm.instance.exports);
+    try {
+      vm.startVm();
+    } catch (e) {
+      if (e instanceof PluginTrapError) {
+        throw new PluginLoadError(
+          `Failed to initialize Wasm code: ${e.message}`,
+          FailState.UnableToInitializeCode,
+          {
+            trap: e,
+            cause: e,
+          },
+        );
+      }
+      throw e;
+    }
+    return vm;
+  }
+
+  /** Creates this root context in {@link vm}: context_create, vm_start, configure (§1.3). */
+  private startRoot(): void {
+    this.vm.roots.push(this);
+    (this as { id: number }).id = this.vm.allocContextId();
+    this.vm.addContext(this);
+    const fail = (what: string, state: FailState, e: unknown): never => {
+      if (e instanceof PluginTrapError) {
+        // cpp-host `createWasm`: "Failed to start base Wasm" / "Failed to configure base Wasm plugin".
+        const base =
+          what === "start" ? "Failed to start base Wasm" : "Failed to configure base Wasm plugin";
+        throw new PluginLoadError(
+          `${base}: plugin ${this.name} failed to ${what}: ${e.message}`,
+          state,
+          { trap: e, cause: e },
+        );
+      }
+      throw e;
+    };
+    // cpp-host `ContextBase::onStart`: on_context_create, then on_vm_start — called even when
+    // on_context_create just trapped (the failed state is not re-checked, §1.3). The trap
+    // still fails the start: the mock reports it once on_vm_start has run.
+    let createTrap: PluginTrapError | null = null;
+    try {
+      this.configurationReadable = true;
+      this.vm.call("proxy_on_context_create", this, [this.id, 0]);
+    } catch (e) {
+      if (!(e instanceof PluginTrapError)) throw e;
+      createTrap = e;
+    } finally {
+      this.configurationReadable = false;
+    }
+    let ok: number | null | undefined;
+    try {
+      ok = this.vm.call("proxy_on_vm_start", this, [this.id, this.vmConfiguration.length]);
+    } catch (e) {
+      // A second trap on the already failed VM does not replace the first one.
+      if (createTrap === null) fail("start", FailState.StartFailed, e);
+      if (!(e instanceof PluginTrapError)) throw e;
+    }
+    if (createTrap !== null) fail("start", FailState.StartFailed, createTrap);
+    if (ok === 0) {
+      throw new PluginLoadError(
+        `Failed to start base Wasm: plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
+        FailState.StartFailed,
+      );
+    }
+    try {
+      this.configurationReadable = true;
+      ok = this.vm.call("proxy_on_configure", this, [this.id, this.configuration.length]);
+    } catch (e) {
+      fail("configure", FailState.ConfigureFailed, e);
+    } finally {
+      this.configurationReadable = false;
+    }
+    if (ok === 0) {
+      throw new PluginLoadError(
+        `Failed to configure base Wasm plugin: plugin ${this.name} failed to configure: proxy_on_configure returned false`,
+        FailState.ConfigureFailed,
+      );
     }
   }
 

@@ -20,6 +20,9 @@ test("maxMemoryBytes: a leaking plugin's growth past the cap fails inside the VM
   assert.ok(served >= 2 && served <= 8, `served ${served} leaks of 512 KiB under 4 MiB`);
   assert.ok(last.error instanceof PluginTrapError);
   assert.ok(p.memoryBytes <= 4 * MiB, `memory ${p.memoryBytes} stays within the cap`);
+  const memory = p.instanceExports.memory;
+  assert.throws(() => memory.grow(4 * 16), RangeError, "the memory's maximum is the cap");
+  assert.equal(memory.grow(0) * 65536, p.memoryBytes);
   assert.equal(last.localResponse?.status, 503);
   assert.equal(p.crashes.length, 1);
 });

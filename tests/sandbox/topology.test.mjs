@@ -196,3 +196,26 @@ test("workers: shutting the plugin down shuts down every worker root", () => {
   );
   assert.equal(p.workers[2].trace.filter((e) => e.fn === "proxy_on_delete").length, 1);
 });
+
+test("shared: a plugin that fails to configure is rejected in a canary VM; the shared VM keeps serving", () => {
+  const host = new Host();
+  const good = host.loadPlugin({ wasm: MISBEHAVE, name: "good", vmModel: "shared" });
+  run(good, "count");
+  assert.throws(
+    () =>
+      host.loadPlugin({
+        wasm: MISBEHAVE,
+        name: "bad",
+        vmModel: "shared",
+        configuration: "fail-configure",
+      }),
+    /Failed to configure base Wasm plugin: plugin bad/,
+  );
+  assert.ok(!good.failed);
+  assert.deepEqual(
+    [...good.vm.contexts.keys()],
+    [1],
+    "no root of the rejected plugin in the shared VM",
+  );
+  assert.equal(run(good, "count").requestHeader("x-global-count"), "2");
+});

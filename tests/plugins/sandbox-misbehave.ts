@@ -6,6 +6,9 @@
 //   count      → counts requests in a global and in shared data; reports both as request
 //                headers x-global-count / x-shared-count (globals are per VM, shared data is not)
 //   callout    → HTTP call to the cluster in `x-cluster`; logs the result
+//   enqueue    → enqueues `x-value` on the shared queue "q" (every root registers it on
+//                configure; the last registrant's root logs what it dequeues, with its worker's
+//                global request count)
 //   secrets    → logs what it can read of authorization / source.address, then tries to
 //                overwrite authorization and logs the result
 // Configuration "fail-configure", or a shared-data key "fail-configure", makes onConfigure
@@ -72,6 +75,11 @@ class Misbehaving extends HttpContext {
         1000,
       );
       logInfo("http_call=" + r.toString());
+    } else if (action == "enqueue") {
+      const value = this.requestHeaders.get("x-value");
+      shared.resolveSharedQueue("", "q");
+      const token = load<u32>(memory.OUT_U32);
+      shared.enqueueSharedQueue(token, String.UTF8.encode(value === null ? "" : value));
     } else if (action == "secrets") {
       const auth = this.requestHeaders.get("authorization");
       logInfo("authorization=" + (auth === null ? "<none>" : auth));
@@ -97,7 +105,13 @@ class MisbehavingRoot extends RootContext {
       logInfo("refusing configuration");
       return false;
     }
+    shared.registerSharedQueue("q");
     return true;
+  }
+
+  onQueueReady(queueId: u32): void {
+    if (shared.dequeueSharedQueue(queueId) == 0)
+      logInfo("dequeued " + memory.takeOutString() + " where count=" + globalCount.toString());
   }
 
   createHttpContext(contextId: u32): HttpContext | null {

@@ -219,3 +219,13 @@ test("shared: a plugin that fails to configure is rejected in a canary VM; the s
   );
   assert.equal(run(good, "count").requestHeader("x-global-count"), "2");
 });
+
+test("workers: shared queues are shared by the worker VMs; the last registrant's root is notified (§6.11)", () => {
+  const host = new Host();
+  const p = host.loadPlugin({ wasm: MISBEHAVE, workers: 2, vmId: "q" });
+  run(p, "count", [], { worker: 0 });
+  run(p, "count", [], { worker: 0 });
+  run(p, "enqueue", [["x-value", "from worker 0"]], { worker: 0 });
+  // Worker 1 registered "q" last: its root dequeues; its globals saw no request.
+  assert.deepEqual(p.logMessages("info"), ["dequeued from worker 0 where count=0"]);
+});

@@ -10,6 +10,13 @@ import { fetchModule } from "./loader.js";
 export interface HostOptions {
   /** Start time of the fake clock in epoch milliseconds (default: `Date.now()` at construction). */
   now?: number;
+  /**
+   * Defaults for every {@link Host.loadPlugin} of this host, e.g. `{ vmModel: "per-request" }`
+   * or `{ workers: 2, failurePolicy: "reload", fuel: 1e6 }` to run a whole suite under a
+   * sandbox setting (see `docs/sandbox.md`). A plugin's own options win; a plugin's legacy
+   * `failOpen` replaces a default `failurePolicy`.
+   */
+  pluginDefaults?: Omit<Partial<PluginOptions>, "wasm">;
 }
 
 /** A snapshot of one metric, as returned by {@link Host.metrics}. */
@@ -60,7 +67,10 @@ export class Host {
   private hostErrors: unknown[] = [];
   private connectionIds = 0;
 
+  private readonly pluginDefaults: Omit<Partial<PluginOptions>, "wasm">;
+
   constructor(options: HostOptions = {}) {
+    this.pluginDefaults = { ...(options.pluginDefaults ?? {}) };
     this.clockNs = BigInt(Math.round(options.now ?? Date.now())) * 1_000_000n;
     this.monotonicBase = this.clockNs;
   }
@@ -113,7 +123,10 @@ export class Host {
    * `proxy_on_vm_start`, `proxy_on_configure`. Throws {@link PluginLoadError} on failure.
    */
   loadPlugin(options: PluginOptions): Plugin {
-    const plugin = this.dispatch(() => new Plugin(this, options));
+    const defaults = { ...this.pluginDefaults };
+    if (options.failOpen !== undefined) delete defaults.failurePolicy;
+    const merged: PluginOptions = { ...defaults, ...options };
+    const plugin = this.dispatch(() => new Plugin(this, merged));
     this.plugins.push(plugin);
     return plugin;
   }

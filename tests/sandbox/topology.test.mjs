@@ -229,3 +229,20 @@ test("workers: shared queues are shared by the worker VMs; the last registrant's
   // Worker 1 registered "q" last: its root dequeues; its globals saw no request.
   assert.deepEqual(p.logMessages("info"), ["dequeued from worker 0 where count=0"]);
 });
+
+test("pluginDefaults: a whole Host runs its plugins under one VM model; a plugin's own options win", () => {
+  const host = new Host({ pluginDefaults: { vmModel: "per-request", workers: 2 } });
+  const p = host.loadPlugin({ wasm: MISBEHAVE });
+  assert.deepEqual(
+    [run(p, "count"), run(p, "count")].map((s) => s.requestHeader("x-global-count")),
+    ["1", "1"],
+  );
+  const q = host.loadPlugin({ wasm: MISBEHAVE, vmModel: "per-use" });
+  assert.equal(q.workers.length, 2);
+  assert.deepEqual(
+    [run(q, "count"), run(q, "count"), run(q, "count")].map((s) =>
+      s.requestHeader("x-global-count"),
+    ),
+    ["1", "1", "2"],
+  );
+});

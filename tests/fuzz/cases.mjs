@@ -10,7 +10,7 @@ import {
   instrumentFuel,
 } from "../../sdk-host-mock/dist/index.js";
 import { plugin } from "../sdk/plugins.mjs";
-import { hostcallFuzzer } from "./hostcall-fuzzer.mjs";
+import { FUZZED_ABIS, hostcallFuzzer } from "./hostcall-fuzzer.mjs";
 import { prng } from "./prng.mjs";
 
 // The neighbour registers no queue and arms no timer: nothing the fuzzed plugin may legitimately
@@ -64,19 +64,22 @@ function checkSentinel(host, { p, memory }) {
 /** Context shared by the inputs of one run (compiled modules). */
 export function fuzzContext() {
   return {
-    hostcallFuzzer: hostcallFuzzer(),
+    hostcallFuzzers: FUZZED_ABIS.map((abi) => hostcallFuzzer(abi)),
     base: instrumentFuel(new Uint8Array(readFileSync(MUTATED))),
   };
 }
 
-/** One hostcall-fuzzer input: load with `seed`, drive every kind of event, check the neighbour. */
+/**
+ * One hostcall-fuzzer input: the fuzzer plugin of ABI version `seed % 3`, loaded with `seed`,
+ * driven through every kind of event; then the neighbour is checked.
+ */
 export function hostcallInput(ctx, seed) {
   const host = new Host({ now: 0 });
   const guard = sentinel(host);
   let p;
   const load = attempt(() => {
     p = host.loadPlugin({
-      wasm: ctx.hostcallFuzzer,
+      wasm: ctx.hostcallFuzzers[seed % ctx.hostcallFuzzers.length],
       vmId: "fuzz",
       clusters: ["c"],
       onInstance: (exports) => (exports.seed.value = seed | 1),
@@ -121,6 +124,26 @@ export function hostcallInput(ctx, seed) {
   return outcomes.includes("PluginTrapError") ? "trap" : load === "ok" ? "ok" : "load-error";
 }
 
+/** Offset of the code section (id 10) of a well-formed module, or its length. */
+function codeSectionStart(bytes) {
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    let size = 0;
+    let shift = 0;
+    let i = at + 1;
+    for (;;) {
+      const b = bytes[i++];
+      size |= (b & 0x7f) << shift;
+      shift += 7;
+      if (!(b & 0x80)) break;
+    }
+    if (id === 10) return at;
+    at = i + size;
+  }
+  return bytes.length;
+}
+
 /** One malformed-module input: random bytes, or a mutation of a real (fuel-instrumented) plugin. */
 export function moduleInput(ctx, seed) {
   const r = prng(seed);
@@ -132,9 +155,12 @@ export function moduleInput(ctx, seed) {
     if (r.int(2)) bytes.set([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0].slice(0, bytes.length));
   } else {
     bytes = ctx.base.slice();
+    // kind 1: anywhere; kinds 2–3: in the sections before the code (types, imports, functions,
+    // memory, globals, exports), where the host's own checks run.
+    const span = kind === 1 ? bytes.length : codeSectionStart(bytes);
     const edits = 1 + r.int(4);
     for (let e = 0; e < edits; e++) {
-      const at = r.int(bytes.length);
+      const at = r.int(Math.min(span, bytes.length));
       switch (r.int(4)) {
         case 0:
           bytes[at] ^= 1 << r.int(8);

@@ -1,5 +1,5 @@
-// Generates the hostcall-fuzzer plugin (WAT → wasm): an ABI 0.2.1 module importing every
-// hostcall the host links for 0.2.1 (env.proxy_* and WASI), whose callbacks each make 16
+// Generates the hostcall-fuzzer plugin (WAT → wasm): a module of one ABI version (0.1.0, 0.2.0
+// or 0.2.1) importing every hostcall the host links for it (env.proxy_* and WASI), whose callbacks each make 16
 // hostcalls chosen by an in-module xorshift PRNG, with random pointers, sizes and enum values
 // (0, small, random u32, in memory, near the end of memory, near 2^32, small sizes, a valid
 // area). Its allocator returns random pointers too, and callbacks return random statuses. The
@@ -38,9 +38,9 @@ const CALLBACKS = [
   ["proxy_on_delete", 1, false],
 ];
 
-/** The hostcalls the fuzzer calls (0.2.1 + WASI), with their import module. */
-export function fuzzedHostcalls() {
-  return ALL_HOSTCALLS.filter((d) => !d.versions || d.versions.includes("0.2.1")).map((d) => ({
+/** The hostcalls the fuzzer calls (the ABI version's + WASI), with their import module. */
+export function fuzzedHostcalls(abi = "0.2.1") {
+  return ALL_HOSTCALLS.filter((d) => !d.versions || d.versions.includes(abi)).map((d) => ({
     module: d.module === "wasi" ? "wasi_snapshot_preview1" : "env",
     name: d.name,
     params: d.params,
@@ -48,8 +48,8 @@ export function fuzzedHostcalls() {
   }));
 }
 
-export function hostcallFuzzerWat() {
-  const calls = fuzzedHostcalls();
+export function hostcallFuzzerWat(abi = "0.2.1") {
+  const calls = fuzzedHostcalls(abi);
   const imports = calls.map(
     (c, i) =>
       `(import "${c.module}" "${c.name}" (func $h${i}` +
@@ -65,7 +65,11 @@ export function hostcallFuzzerWat() {
   // Nested blocks + br_table: case k runs after block $c<k> ends.
   let body = `(br_table ${calls.map((_, i) => `$c${i}`).join(" ")} (local.get $k))`;
   for (let i = 0; i < calls.length; i++) body = `(block $c${i} ${body}) ${cases[i]} (br $done)`;
-  const callbacks = CALLBACKS.map(([name, n, ret]) => {
+  const callbacks = CALLBACKS.filter(
+    ([name]) => abi !== "0.1.0" || name !== "proxy_on_foreign_function",
+  ).map(([name, n0, ret]) => {
+    // ABI 0.1.0 header callbacks have no end_of_stream parameter (§2.2).
+    const n = abi === "0.1.0" && name.endsWith("_headers") ? n0 - 1 : n0;
     const params = n ? ` (param ${Array(n).fill("i32").join(" ")})` : "";
     const result =
       ret === "mostly-true"
@@ -112,17 +116,20 @@ export function hostcallFuzzerWat() {
       (call $one)
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br_if $l (local.get $i))))
-  (func (export "proxy_abi_version_0_2_1"))
+  (func (export "proxy_abi_version_${abi.replaceAll(".", "_")}"))
   (func (export "malloc") (param i32) (result i32)
     (if (result i32) (i32.and (call $rnd) (i32.const 3)) (then (i32.add (i32.const 8192) (i32.and (call $rnd) (i32.const 65535)))) (else (call $arg))))
   ${callbacks.join("\n  ")}
 )`;
 }
 
-/** The compiled hostcall-fuzzer plugin. */
-export function hostcallFuzzer() {
-  return compileWat(hostcallFuzzerWat(), "hostcall-fuzzer.wat");
+/** The compiled hostcall-fuzzer plugin for an ABI version. */
+export function hostcallFuzzer(abi = "0.2.1") {
+  return compileWat(hostcallFuzzerWat(abi), `hostcall-fuzzer-${abi}.wat`);
 }
+
+/** ABI versions the fuzzer covers. */
+export const FUZZED_ABIS = ["0.1.0", "0.2.0", "0.2.1"];
 
 /** Hostcalls made per callback. */
 export const HOSTCALLS_PER_CALLBACK = PER_CALLBACK;

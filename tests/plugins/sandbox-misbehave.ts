@@ -11,6 +11,7 @@
 //                global request count)
 //   secrets    → logs what it can read of authorization / source.address, then tries to
 //                overwrite authorization and logs the result
+// TCP (root id "tcp"): downstream data "crash" aborts; other data is counted in the global request counter.
 // Configuration "fail-configure", or a shared-data key "fail-configure", makes onConfigure
 // return false.
 import {
@@ -21,6 +22,8 @@ import {
   logInfo,
   registerRootContext,
   RootContext,
+  StreamContext,
+  FilterStatus,
 } from "proxy-wasm-as/assembly";
 import * as callouts from "proxy-wasm-as/assembly/hostcalls/callouts";
 import * as memory from "proxy-wasm-as/assembly/hostcalls/memory";
@@ -96,6 +99,14 @@ class Misbehaving extends HttpContext {
   }
 }
 
+class MisbehavingConnection extends StreamContext {
+  onDownstreamData(dataSize: u32, endOfStream: bool): FilterStatus {
+    if (this.downstreamData.readString() == "crash") abort("connection crashed on purpose");
+    globalCount++;
+    return FilterStatus.Continue;
+  }
+}
+
 class MisbehavingRoot extends RootContext {
   onConfigure(pluginConfigurationSize: u32): bool {
     if (
@@ -119,4 +130,11 @@ class MisbehavingRoot extends RootContext {
   }
 }
 
+class MisbehavingTcpRoot extends RootContext {
+  createStreamContext(contextId: u32): StreamContext | null {
+    return new MisbehavingConnection(contextId, this);
+  }
+}
+
 registerRootContext((id: u32): RootContext => new MisbehavingRoot(id));
+registerRootContext((id: u32): RootContext => new MisbehavingTcpRoot(id), "tcp");

@@ -176,3 +176,36 @@ test("per-request VMs: a crash only fails its own request", () => {
   assert.equal(run(p, "count").localResponse, null);
   assert.equal(p.crashes.length, 1);
 });
+
+test("§6.15 TCP: a crash closes the connection (wasm_fail_stream); with policy open new connections bypass", () => {
+  const host = new Host();
+  const closed = host.loadPlugin({ wasm: MISBEHAVE, rootId: "tcp" });
+  const t = closed.newTcpStream();
+  assert.throws(() => t.sendDownstreamData("crash"), PluginTrapError);
+  assert.equal(t.closeDetails, "wasm_fail_stream");
+  const t2 = closed.newTcpStream();
+  assert.equal(t2.sendDownstreamData("hello"), "Skipped");
+  assert.equal(t2.closeDetails, "wasm_fail_stream");
+
+  const open = host.loadPlugin({ wasm: MISBEHAVE, rootId: "tcp", failurePolicy: "open" });
+  assert.throws(() => open.newTcpStream().sendDownstreamData("crash"), PluginTrapError);
+  const t3 = open.newTcpStream();
+  assert.equal(t3.sendDownstreamData("hello"), "Continue");
+  assert.equal(t3.closeDetails, null);
+});
+
+test("TCP under FAIL_RELOAD: the next connection after the backoff runs on a fresh VM", () => {
+  const host = new Host({ now: 0 });
+  const p = host.loadPlugin({
+    wasm: MISBEHAVE,
+    rootId: "tcp",
+    name: "tcp",
+    failurePolicy: "reload",
+  });
+  assert.throws(() => p.newTcpStream().sendDownstreamData("crash"), PluginTrapError);
+  host.advanceTime(1000);
+  const t = p.newTcpStream();
+  assert.equal(t.sendDownstreamData("hello"), "Continue");
+  assert.equal(t.closeDetails, null);
+  assert.equal(host.stats["wasm.tcp.vm_reload_success"], 1);
+});

@@ -9,6 +9,31 @@ import { compileWat } from "../host-mock/wat.mjs";
 
 const PER_CALLBACK = 16;
 
+/** WAT string escapes of the bytes at 1024: pairs-encoded headers, then names and paths. */
+const SEED_DATA = (() => {
+  const pairs = [
+    [":status", "200"],
+    ["x-a", "1"],
+  ];
+  const head = [pairs.length, ...pairs.flatMap(([k, v]) => [k.length, v.length])];
+  const text = [
+    ...pairs.flat(),
+    ":path",
+    "/",
+    "plugin_name",
+    "request",
+    "headers",
+    "q",
+    "c",
+    "upstream",
+  ];
+  const bytes = [
+    ...new Uint8Array(new Uint32Array(head).buffer),
+    ...text.flatMap((t) => [...Buffer.from(t), 0]),
+  ];
+  return bytes.map((b) => "\\" + b.toString(16).padStart(2, "0")).join("");
+})();
+
 /** Callbacks of ABI 0.2.1: name, i32 param count, returns a value. */
 const CALLBACKS = [
   ["proxy_on_context_create", 2, false],
@@ -83,6 +108,8 @@ export function hostcallFuzzerWat(abi = "0.2.1") {
   return `(module
   ${imports.join("\n  ")}
   (memory (export "memory") 2 2)
+  ;; Meaningful bytes where pointers of kind 7 land: header pairs, names, paths, a number.
+  (data (i32.const 1024) "${SEED_DATA}")
   (global $seed (export "seed") (mut i32) (i32.const 1))
   (func $rnd (result i32)
     (global.set $seed (i32.xor (global.get $seed) (i32.shl (global.get $seed) (i32.const 13))))

@@ -16,6 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { FailState } from "./abi.js";
+import { readModuleShape } from "./binary.js";
 import { HostTrap, PluginLoadError } from "./errors.js";
 
 /** The import the instrumented module calls (qualified name). */
@@ -76,4 +77,20 @@ export function instrumentFuel(bytes: Uint8Array): Uint8Array {
     );
   }
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * True when a module needs no fuel instrumentation: it is already instrumented (imports
+ * {@link FUEL_IMPORT}), or invalid (the VM then reports why, without running binaryen).
+ * @internal
+ */
+export function isFuelInstrumented(bytes: Uint8Array): boolean {
+  if (!WebAssembly.validate(bytes)) return true;
+  try {
+    return readModuleShape(bytes).imports.some(
+      (i) => `${i.module}.${i.name}` === FUEL_IMPORT && i.kind === "function",
+    );
+  } catch {
+    return true;
+  }
 }

@@ -31,6 +31,7 @@ export {
   type CrashRecord,
 } from "./failure-policy.js";
 export { type VmModel, type VmModelOptions } from "./vm-models.js";
+export type { SandboxOptions } from "./sandbox.js";
 export { fetchModule, sha256Hex, type ModuleSource } from "./loader.js";
 export { instrumentFuel, FUEL_TRAP_MESSAGE } from "./fuel.js";
 export { WASI_ENOTCAPABLE } from "./capabilities.js";

@@ -24,46 +24,20 @@ import { HttpStream, type StreamOptions } from "./http-stream.js";
 import { toBytes } from "./memory.js";
 import { PropertyTree, defineOwn, type PropertiesInput, type PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
-import { Vm, type ExtraImports, type TraceEntry, type VmOptions } from "./vm.js";
-import { Censor, capabilitySet } from "./capabilities.js";
+import { Vm, type ExtraImports, type TraceEntry } from "./vm.js";
+import { Censor } from "./capabilities.js";
 import { FailureTracker, type CrashRecord, type FailurePolicyOptions } from "./failure-policy.js";
-import { readModule, sha256Hex, type ModuleSource } from "./loader.js";
-import { readModuleShape } from "./binary.js";
-import { FUEL_IMPORT } from "./fuel.js";
+import type { ModuleSource } from "./loader.js";
+import { prepareCode, type PluginCode, type SandboxOptions } from "./sandbox.js";
 import { WorkerSelector, vmKey, type VmModel, type VmModelOptions } from "./vm-models.js";
 
 /** Options of {@link Host.loadPlugin}. */
-export interface PluginOptions extends FailurePolicyOptions, VmModelOptions {
+export interface PluginOptions extends FailurePolicyOptions, VmModelOptions, SandboxOptions {
   /**
    * The module: a path to the `.wasm` file, its bytes, or a `file:` URL (`http(s):` URLs load
    * through {@link Host.loadPluginAsync}).
    */
   wasm: ModuleSource;
-  /** Expected SHA-256 (hex) of the module; on a mismatch loading fails and nothing runs. */
-  sha256?: string;
-  /**
-   * Most linear memory one VM of this plugin may have, in bytes (rounded down to 64 KiB pages;
-   * default and upper bound 1 GiB, cpp-host's cap). Growth past it fails inside the module
-   * (`memory.grow` returns -1), as on a real host; the AssemblyScript allocator then traps.
-   */
-  maxMemoryBytes?: number;
-  /**
-   * CPU limit per callback as a deterministic fuel budget (1 fuel = one function entry or loop
-   * iteration in the VM, see `fuel.ts`). A callback past it traps with `fuel exhausted`.
-   */
-  fuel?: number;
-  /**
-   * cpp-host capability allowlist (Envoy `capability_restriction_config.allowed_capabilities`):
-   * names of `proxy_*` hostcalls and callbacks and WASI functions (e.g. `"proxy_log"`,
-   * `"fd_write"`). Empty or absent = everything allowed.
-   */
-  allowedCapabilities?: string[];
-  /** Header names the plugin never sees (reads: absent; writes: InternalFailure). */
-  hiddenHeaders?: string[];
-  /** Property paths (dotted, e.g. `"source.address"`) the plugin never sees or sets. */
-  hiddenProperties?: string[];
-  /** Clusters the plugin may call out to; others behave as unknown clusters. */
-  allowedClusters?: string[];
   /** `plugin_name` (default `"plugin"`). */
   name?: string;
   /** `plugin_root_id` (default `""`). */
@@ -184,7 +158,7 @@ export class Plugin implements ContextRef {
   private readonly answeredDns = new Set<number>();
   private tickTimer: TimerEvent | null = null;
   private readonly options: PluginOptions;
-  private readonly code: { bytes: Uint8Array; sha256: string; vmOptions: VmOptions };
+  private readonly code: PluginCode;
   private readonly selector: WorkerSelector;
   private readonly ephemeral: boolean;
   /** Fake-clock time of the last (re)load of this root's VM, for the reload backoff. */
@@ -233,23 +207,10 @@ export class Plugin implements ContextRef {
       this.logs = [];
       this.censor = new Censor(options.hiddenHeaders, options.hiddenProperties);
       this.failureTracker = new FailureTracker(host, this.name, options);
-      const raw = readModule(options.wasm, options.sha256);
-      const sha256 = sha256Hex(raw);
-      const fuel = options.fuel ?? null;
-      const maxBytes = options.maxMemoryBytes;
-      if (maxBytes !== undefined && !(maxBytes >= 0))
-        throw new RangeError("maxMemoryBytes must be >= 0");
-      this.code = {
-        bytes: fuel !== null && !importsFuel(raw) ? host.fuelInstrumented(raw, sha256) : raw,
-        sha256,
-        vmOptions: {
-          trace: options.trace ?? false,
-          extraImports: options.imports,
-          maxMemoryPages: maxBytes === undefined ? undefined : Math.floor(maxBytes / 65536),
-          fuelPerCallback: fuel,
-          capabilities: capabilitySet(options.allowedCapabilities),
-        },
-      };
+      this.code = prepareCode(host, options, {
+        trace: options.trace ?? false,
+        extraImports: options.imports,
+      });
       const workers = options.workers ?? 1;
       if (!(Number.isInteger(workers) && workers >= 1))
         throw new RangeError("workers must be >= 1");
@@ -294,7 +255,7 @@ export class Plugin implements ContextRef {
         // without touching the VM other plugins already run in.
         this.vm = this.newVm();
         this.startRoot();
-        removeRoot(this.vm, this);
+        this.vm.removeRoot(this);
         this.vm = shared;
       } else {
         this.vm = this.newVm();
@@ -559,7 +520,7 @@ export class Plugin implements ContextRef {
   private maybeReload(): void {
     if (this.state === "deleted" || !this.failureTracker.shouldReload(this.lastLoadMs)) return;
     const old = { vm: this.vm, id: this.id, state: this.state };
-    removeRoot(this.vm, this);
+    this.vm.removeRoot(this);
     this.cancelTimer();
     this.tickPeriodMs = 0;
     this.state = "active";
@@ -572,7 +533,7 @@ export class Plugin implements ContextRef {
       this.failureTracker.reloaded(true);
     } catch (e) {
       if (!(e instanceof PluginLoadError)) throw e;
-      if (this.vm !== old.vm) removeRoot(this.vm, this);
+      if (this.vm !== old.vm) this.vm.removeRoot(this);
       this.vm = old.vm;
       (this as { id: number }).id = old.id;
       this.state = old.state;
@@ -872,7 +833,7 @@ export class Plugin implements ContextRef {
   }
 
   private afterDelete(): void {
-    removeRoot(this.vm, this);
+    this.vm.removeRoot(this);
     if (this.vm.roots.length === 0) this.host.vmRegistry.forget(this.vm);
     for (const rec of this.httpCalls) {
       rec.answered = true;
@@ -957,27 +918,6 @@ export class Plugin implements ContextRef {
     } finally {
       this.status.message = "";
     }
-  }
-}
-
-/** Takes a root context out of its VM's list of roots. */
-function removeRoot(vm: Vm, root: Plugin): void {
-  const i = vm.roots.indexOf(root);
-  if (i >= 0) vm.roots.splice(i, 1);
-}
-
-/**
- * True when the module needs no fuel instrumentation: it is already instrumented (imports
- * `env.log_execution`), or malformed (the VM then reports why, without running binaryen).
- */
-function importsFuel(bytes: Uint8Array): boolean {
-  if (!WebAssembly.validate(bytes)) return true;
-  try {
-    return readModuleShape(bytes).imports.some(
-      (i) => `${i.module}.${i.name}` === FUEL_IMPORT && i.kind === "function",
-    );
-  } catch {
-    return true;
   }
 }
 

@@ -554,6 +554,12 @@ export class Vm {
     return this.dnsToken;
   }
 
+  /** Takes a root context out of {@link roots} (deleted, or moved to a reloaded VM). */
+  removeRoot(root: Plugin): void {
+    const i = this.roots.indexOf(root);
+    if (i >= 0) this.roots.splice(i, 1);
+  }
+
   /** Registers a new context id. */
   addContext(ctx: ContextRef): void {
     this.contexts.set(ctx.id, ctx);

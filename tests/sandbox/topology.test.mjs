@@ -246,3 +246,21 @@ test("pluginDefaults: a whole Host runs its plugins under one VM model; a plugin
     ["1", "1", "2"],
   );
 });
+
+test("shared: a crash in one plugin fails the VM for every plugin in it; the crash is recorded for the culprit", () => {
+  const host = new Host();
+  const crashy = host.loadPlugin({ wasm: MISBEHAVE, name: "crashy", vmModel: "shared" });
+  const bystander = host.loadPlugin({ wasm: MISBEHAVE, name: "bystander", vmModel: "shared" });
+  assert.equal(crashy.vm, bystander.vm);
+  run(crashy, "crash");
+  assert.ok(bystander.failed, "same VM");
+  assert.equal(run(bystander, "count").localResponse?.status, 503);
+  assert.deepEqual([crashy.crashes.length, bystander.crashes.length], [1, 0]);
+  assert.equal(host.stats["wasm.crashy.vm_crash"], 1);
+  // Per-use VMs isolate the bystander.
+  const other = new Host();
+  const a = other.loadPlugin({ wasm: MISBEHAVE, name: "a" });
+  const b = other.loadPlugin({ wasm: MISBEHAVE, name: "b" });
+  run(a, "crash");
+  assert.equal(run(b, "count").localResponse, null);
+});

@@ -247,8 +247,9 @@ export class Plugin implements ContextRef {
           ]),
         );
     this.lastLoadMs = this.host.now;
+    const shared = this.host.vmRegistry.find(key);
+    let fresh: Vm | null = null;
     try {
-      const shared = this.host.vmRegistry.find(key);
       if (shared !== null) {
         // cpp-host `createWasm`: a new plugin is first started and configured in a throw-away
         // "configuration canary" VM, so a plugin that fails to start or configure is rejected
@@ -258,11 +259,17 @@ export class Plugin implements ContextRef {
         this.vm.removeRoot(this);
         this.vm = shared;
       } else {
-        this.vm = this.newVm();
+        this.vm = fresh = this.newVm();
         this.host.vmRegistry.register(key, this.vm);
       }
       this.startRoot();
     } catch (e) {
+      // Nothing of a plugin that failed to load stays shareable or alive in a shared VM.
+      if (fresh !== null) this.host.vmRegistry.forget(fresh);
+      if (shared !== null && this.vm === shared) {
+        shared.removeRoot(this);
+        shared.removeContext(this.id);
+      }
       if (e instanceof PluginLoadError) e.logs = [...this.logs];
       throw e;
     }

@@ -264,3 +264,13 @@ test("shared: a crash in one plugin fails the VM for every plugin in it; the cra
   run(a, "crash");
   assert.equal(run(b, "count").localResponse, null);
 });
+
+test("shared: the first plugin of a key failing to configure leaves no VM for the next one to join", () => {
+  const host = new Host();
+  assert.throws(() =>
+    host.loadPlugin({ wasm: MISBEHAVE, vmModel: "shared", configuration: "fail-configure" }),
+  );
+  const next = host.loadPlugin({ wasm: MISBEHAVE, vmModel: "shared" });
+  assert.equal(next.id, 1, "a fresh VM: the first root context id");
+  assert.deepEqual([...next.vm.contexts.keys()], [1]);
+});

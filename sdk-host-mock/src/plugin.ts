@@ -227,25 +227,26 @@ export class Plugin implements ContextRef {
 
   /** Creates (or, under a sharing VM model, joins) this root's VM and runs the start sequence. */
   private boot(): void {
-    const key = this.ephemeral
-      ? null
-      : vmKey(
-          this.vmModel,
-          this.code.sha256,
-          {
-            vmId: this.vmId,
-            name: this.name,
-            rootId: this.rootId,
-            vmConfigurationHex: Buffer.from(this.vmConfiguration).toString("hex"),
-          },
-          this.workerIndex,
-          JSON.stringify([
-            this.options.fuel ?? null,
-            this.options.maxMemoryBytes ?? null,
-            this.options.allowedCapabilities ?? [],
-            this.options.trace ?? false,
-          ]),
-        );
+    const key =
+      this.ephemeral || this.vmModel === "per-use" || this.vmModel === "per-request"
+        ? null
+        : vmKey(
+            this.vmModel,
+            this.code.sha256,
+            {
+              vmId: this.vmId,
+              name: this.name,
+              rootId: this.rootId,
+              vmConfigurationHex: Buffer.from(this.vmConfiguration).toString("hex"),
+            },
+            this.workerIndex,
+            JSON.stringify([
+              this.options.fuel ?? null,
+              this.options.maxMemoryBytes ?? null,
+              this.options.allowedCapabilities ?? [],
+              this.options.trace ?? false,
+            ]),
+          );
     this.lastLoadMs = this.host.now;
     const shared = this.host.vmRegistry.find(key);
     let fresh: Vm | null = null;

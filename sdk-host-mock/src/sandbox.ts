@@ -43,8 +43,8 @@ export interface SandboxOptions {
 export interface PluginCode {
   /** The bytes VMs are compiled from (fuel-instrumented when the plugin has a `fuel` budget). */
   bytes: Uint8Array;
-  /** SHA-256 of the module as given (VM keys use it). */
-  sha256: string;
+  /** SHA-256 of the module as given (VM keys use it; computed on first use). */
+  readonly sha256: string;
   vmOptions: VmOptions;
 }
 
@@ -62,11 +62,15 @@ export function prepareCode(
   if (maxBytes !== undefined && !(maxBytes >= 0))
     throw new RangeError("maxMemoryBytes must be >= 0");
   const raw = readModule(options.wasm, options.sha256);
-  const sha256 = sha256Hex(raw);
+  // Hashed only when needed (VM keys of sharing models, the fuel cache): loading stays cheap.
+  let digest: string | null = null;
+  const sha256 = (): string => (digest ??= sha256Hex(raw));
   const fuel = options.fuel ?? null;
   return {
-    bytes: fuel !== null && !isFuelInstrumented(raw) ? host.fuelInstrumented(raw, sha256) : raw,
-    sha256,
+    bytes: fuel !== null && !isFuelInstrumented(raw) ? host.fuelInstrumented(raw, sha256()) : raw,
+    get sha256() {
+      return sha256();
+    },
     vmOptions: {
       ...base,
       maxMemoryPages: maxBytes === undefined ? undefined : Math.floor(maxBytes / 65536),

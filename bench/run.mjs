@@ -11,15 +11,15 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as prettier from "prettier";
 import { Host } from "../sdk-host-mock/dist/index.js";
 
@@ -79,7 +79,7 @@ const b1Response = [
   ["content-type", "text/plain"],
 ];
 
-/** One full request: create, request headers, response headers (+ bodies), log, done, delete. */
+/** One full B1 request: create, request headers, response headers, log, done, delete. */
 function b1Exchange(plugin) {
   const s = plugin.newHttpStream();
   s.sendRequestHeaders(b1Request, { endOfStream: true });
@@ -87,61 +87,58 @@ function b1Exchange(plugin) {
   s.complete();
 }
 
-function exampleExchange(request, response, body) {
-  return (plugin) => {
-    const s = plugin.newHttpStream();
-    s.sendRequestHeaders(request, { endOfStream: true });
-    if (s.localResponse === null) {
-      s.sendResponseHeaders(response, { endOfStream: body === undefined });
-      if (body !== undefined) s.sendResponseBody(body, { endOfStream: true });
-    }
-    s.complete();
+/** A B1 module as a bench case: a fresh host and plugin, one full request per run. */
+function b1Case(name, wasm) {
+  return {
+    name,
+    wasm,
+    minimumHostcalls: 3,
+    setup(bytes) {
+      const plugin = new Host().loadPlugin({ wasm: bytes });
+      return { plugin, run: () => b1Exchange(plugin) };
+    },
   };
 }
 
-function examples() {
-  const wasm = (name) => readFileSync(join(root, "examples", name, "build", `${name}.wasm`));
-  const get = (extra = []) => [[":method", "GET"], [":path", "/"], [":authority", "x"], ...extra];
-  return [
-    {
-      name: "header-rules",
-      wasm: wasm("header-rules"),
-      configuration: JSON.stringify({
-        request: { add: { "x-tenant": "blue" }, remove: ["x-debug"] },
-        response: { set: { server: "edge" } },
-      }),
-      exchange: exampleExchange(get([["x-debug", "1"]]), [[":status", "200"]]),
-      minimum: 3,
-    },
-    {
-      name: "api-key (allowed)",
-      wasm: wasm("api-key"),
-      configuration: JSON.stringify({ keys: { "k-1": "app" } }),
-      exchange: exampleExchange(get([["x-api-key", "k-1"]]), [[":status", "200"]]),
-      minimum: 3,
-    },
-    {
-      name: "api-key (401)",
-      wasm: wasm("api-key"),
-      configuration: JSON.stringify({ keys: { "k-1": "app" } }),
-      exchange: exampleExchange(get(), [[":status", "200"]]),
-      minimum: 2,
-    },
-    {
-      name: "body-rewrite (1 KiB)",
-      wasm: wasm("body-rewrite"),
-      configuration: JSON.stringify({ replace: { foo: "bar" } }),
-      exchange: exampleExchange(
-        get(),
-        [
-          [":status", "200"],
-          ["content-type", "text/plain"],
-        ],
-        "foo ".repeat(256),
-      ),
-      minimum: 4,
-    },
-  ];
+/**
+ * The cases of every example: each examples/<name>/ with an asconfig.json is listed; its
+ * bench.mjs hook (see examples/bench-kit.mjs) says what to measure. A missing hook, a missing
+ * build or a failing hook becomes a visible line of the report instead of a crash.
+ */
+async function examples() {
+  const dir = join(root, "examples");
+  const cases = [];
+  const problems = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!existsSync(join(dir, name, "asconfig.json"))) continue;
+    const hook = join(dir, name, "bench.mjs");
+    const wasmFile = join(dir, name, "build", `${name}.wasm`);
+    if (!existsSync(hook)) {
+      problems.push(
+        `${name}: no bench hook (add examples/${name}/bench.mjs, see examples/bench-kit.mjs)`,
+      );
+      continue;
+    }
+    if (!existsSync(wasmFile)) {
+      problems.push(`${name}: not built (${wasmFile} missing; run node scripts/build-plugins.mjs)`);
+      continue;
+    }
+    try {
+      const { default: list } = await import(pathToFileURL(hook).href);
+      const wasm = readFileSync(wasmFile);
+      for (const c of list) {
+        const entry = { ...c, name: `${name} (${c.name})`, wasm };
+        // Try the case once so that a broken hook is reported here, not mid-measurement.
+        entry.setup(wasm).run();
+        cases.push(entry);
+      }
+    } catch (error) {
+      problems.push(
+        `${name}: bench hook failed: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+  return { cases, problems };
 }
 
 // ------------------------------------------------------------------------------- measuring
@@ -151,22 +148,18 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function load(entry) {
-  return new Host().loadPlugin({ wasm: entry.wasm, configuration: entry.configuration ?? "" });
-}
-
-function timeRequests(plugin, exchange, n) {
+function timeRequests(run, n) {
   const start = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) exchange(plugin);
+  for (let i = 0; i < n; i++) run();
   return Number(process.hrtime.bigint() - start) / n;
 }
 
 function hostcallsPerRequest(entry) {
-  const plugin = load(entry);
-  entry.exchange(plugin);
+  const { plugin, run } = entry.setup(entry.wasm);
+  for (let i = 0; i < 10; i++) run();
   const before = { ...plugin.hostcallCounts };
-  const n = 100;
-  for (let i = 0; i < n; i++) entry.exchange(plugin);
+  const n = 1000;
+  for (let i = 0; i < n; i++) run();
   const perCall = {};
   let total = 0;
   for (const [name, count] of Object.entries(plugin.hostcallCounts)) {
@@ -178,11 +171,11 @@ function hostcallsPerRequest(entry) {
 }
 
 function memoryAfter(entry) {
-  const plugin = load(entry);
-  const pages = () => plugin.instanceExports.memory.buffer.byteLength;
-  for (let i = 0; i < 1_000; i++) entry.exchange(plugin);
+  const { plugin, run } = entry.setup(entry.wasm);
+  const pages = () => plugin.memoryBytes;
+  for (let i = 0; i < 1_000; i++) run();
   const after1k = pages();
-  for (let i = 1_000; i < (quick ? 20_000 : 100_000); i++) entry.exchange(plugin);
+  for (let i = 1_000; i < (quick ? 20_000 : 100_000); i++) run();
   return { after1k, afterMany: pages() };
 }
 
@@ -190,7 +183,7 @@ function startTime(entry) {
   const samples = [];
   for (let i = 0; i < (quick ? 5 : 15); i++) {
     const t = process.hrtime.bigint();
-    load(entry);
+    entry.setup(entry.wasm);
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return median(samples);
@@ -198,13 +191,11 @@ function startTime(entry) {
 
 /** Measures every entry in interleaved rounds; returns the median ns/request per entry. */
 function measure(entries) {
-  const plugins = entries.map(load);
-  entries.forEach((entry, i) => timeRequests(plugins[i], entry.exchange, WARMUP));
+  const runs = entries.map((entry) => entry.setup(entry.wasm).run);
+  runs.forEach((run) => timeRequests(run, WARMUP));
   const samples = entries.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    entries.forEach((entry, i) =>
-      samples[i].push(timeRequests(plugins[i], entry.exchange, REQUESTS)),
-    );
+    runs.forEach((run, i) => samples[i].push(timeRequests(run, REQUESTS)));
   }
   return samples.map(median);
 }
@@ -222,73 +213,106 @@ function testSuiteSeconds() {
 }
 
 // ---------------------------------------------------------------------------------- report
+/** Bytes per section of a wasm module (code, data, imports, exports, names…). */
+function sectionSizes(wasm) {
+  const names = ["custom", "type", "import", "function", "table", "memory", "global", "export"];
+  names.push("start", "element", "code", "data", "data count");
+  const sizes = {};
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = wasm[at++];
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    const size = leb();
+    const name = names[id] ?? `section ${id}`;
+    sizes[name] = (sizes[name] ?? 0) + size;
+    at += size;
+  }
+  return sizes;
+}
+
 const started = Date.now();
-const sdkB1 = {
-  name: "B1 proxy-wasm-as",
-  wasm: readFileSync(join(root, "tests/plugins/build/bench-b1.wasm")),
-  exchange: b1Exchange,
-  minimum: 3,
-};
+const loadBefore = os.loadavg();
+const sdkB1 = b1Case(
+  "B1 proxy-wasm-as",
+  readFileSync(join(root, "tests/plugins/build/bench-b1.wasm")),
+);
 const b1 = [sdkB1];
 let rawAsFull = null;
 if (existsSync(shared)) {
   const wat = await compileRawWat();
   const rawAs = await compileRawAs();
-  rawAsFull = { name: "B1 raw AS (full)", wasm: rawAs.full, exchange: b1Exchange, minimum: 3 };
+  rawAsFull = b1Case("B1 raw AS (full)", rawAs.full);
   b1.push(
     rawAsFull,
-    { name: "B1 raw AS (min)", wasm: rawAs.min, exchange: b1Exchange, minimum: 3 },
-    { name: "B1 raw WAT (full)", wasm: wat.full, exchange: b1Exchange, minimum: 3 },
-    { name: "B1 raw WAT (min)", wasm: wat.min, exchange: b1Exchange, minimum: 3 },
+    b1Case("B1 raw AS (min)", rawAs.min),
+    b1Case("B1 raw WAT (full)", wat.full),
+    b1Case("B1 raw WAT (min)", wat.min),
   );
 } else {
   console.warn(`(${shared} not found: raw baselines skipped)`);
 }
-const all = [...b1, ...examples()];
+const { cases: exampleCases, problems } = await examples();
+const all = [...b1, ...exampleCases];
 const nsPerRequest = measure(all);
-const rows = all.map((entry, i) => {
-  const calls = hostcallsPerRequest(entry);
-  const memory = memoryAfter(entry);
-  return {
-    name: entry.name,
-    ns: nsPerRequest[i],
-    calls,
-    minimum: entry.minimum,
-    size: entry.wasm.length,
-    memory,
-  };
-});
+const rows = all.map((entry, i) => ({
+  entry,
+  ns: nsPerRequest[i],
+  calls: hostcallsPerRequest(entry),
+  size: entry.wasm.length,
+  memory: memoryAfter(entry),
+}));
 const sdkNs = rows[0].ns;
 const rawNs = rawAsFull ? rows[1].ns : null;
 const vmStartMs = startTime(sdkB1);
+const loadAfterMeasuring = os.loadavg();
 const suiteSeconds = quick ? null : testSuiteSeconds();
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const fmtNs = (ns) => `${Math.round(ns).toLocaleString("en-US")}`;
-const lines = [];
-lines.push(
-  `| module | ns/request | vs raw AS (full) | host calls/request (min) | release .wasm | memory after 1k → ${quick ? "20k" : "100k"} |`,
-);
-lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
+const fmtCalls = (n) => `${Math.round(n * 100) / 100}`;
+const many = quick ? "20k" : "100k";
+const lines = [
+  `| module | ns/request | vs raw AS (full) | host calls/request (min) | release .wasm | memory after 1k → ${many} |`,
+  "| --- | ---: | ---: | ---: | ---: | ---: |",
+];
 for (const row of rows) {
+  const isB1 = b1.includes(row.entry);
   const ratio =
-    rawNs && row.name.startsWith("B1")
+    rawNs && isB1
       ? `${(row.ns / rawNs).toFixed(2)}× (${row.ns >= rawNs ? "+" : ""}${fmtNs(row.ns - rawNs)} ns)`
       : "";
+  const calls = `${fmtCalls(row.calls.total)} (${fmtCalls(row.entry.minimumHostcalls)})`;
+  const flag = row.calls.total > row.entry.minimumHostcalls + 1e-9 ? " ⚠" : "";
   lines.push(
-    `| ${row.name} | ${fmtNs(row.ns)} | ${ratio} | ${row.calls.total} (${row.minimum}) | ${kb(row.size)} | ${kb(row.memory.after1k)} → ${kb(row.memory.afterMany)} |`,
+    `| ${row.entry.name} | ${fmtNs(row.ns)} | ${ratio} | ${calls}${flag} | ${kb(row.size)} | ${kb(row.memory.after1k)} → ${kb(row.memory.afterMany)} |`,
   );
 }
+for (const problem of problems) lines.push(`| ${problem} | — | | — | — | — |`);
 const callDetail = rows
-  .map(
-    (row) =>
-      `- ${row.name}: ${
-        Object.entries(row.calls.perCall)
-          .map(([n, c]) => `${n} ×${c}`)
-          .join(", ") || "none"
-      }`,
-  )
+  .map((row) => {
+    const calls =
+      Object.entries(row.calls.perCall)
+        .map(([n, c]) => `${n} ×${fmtCalls(c)}`)
+        .join(", ") || "none";
+    const why = row.entry.minimumWhy ? ` — minimum: ${row.entry.minimumWhy}` : "";
+    return `- ${row.entry.name}: ${calls}${why}`;
+  })
   .join("\n");
+const sections = sectionSizes(sdkB1.wasm);
+const sectionLine = Object.entries(sections)
+  .sort((a, b) => b[1] - a[1])
+  .map(([name, size]) => `${name} ${size.toLocaleString("en-US")}`)
+  .join(", ");
 
 const budgets = [
   [
@@ -315,34 +339,49 @@ const budgetLines = ["| budget | met | measured |", "| --- | --- | --- |"].conca
       `| ${what} | ${ok === null ? "n/a" : ok ? "yes" : "**no**"} | ${value} |`,
   ),
 );
+const limitsFile = join(root, "bench", "limits.md");
+const limits = existsSync(limitsFile) ? readFileSync(limitsFile, "utf8").trim() : "";
 
-const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+const cpus = os.cpus();
+const machine = `${cpus[0]?.model ?? "unknown CPU"} × ${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+const load = (l) => l.map((x) => x.toFixed(2)).join(" / ");
 const report = `# Benchmarks
 
-Generated by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}; do not edit by hand.
+Generated by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC; do not edit by hand.
 
 Machine: ${machine}.
+Load average (1 / 5 / 15 min) ${load(loadBefore)} before measuring, ${load(loadAfterMeasuring)} after
+(${cpus.length} cores: above ~${cpus.length} other processes competed for the CPU, so absolute times are inflated;
+ratios within one run stay comparable).
 Method: each module runs the same full request (context create, request headers, response
-headers, body where the example has one, log, done, delete) in the host mock, in one process;
+headers, body where the case has one, log, done, delete) in the host mock, in one process;
 ${ROUNDS} interleaved rounds of ${REQUESTS.toLocaleString("en-US")} requests after ${WARMUP.toLocaleString("en-US")} warm-up requests; medians.
 The per-request time includes the host mock's own work, which is the same for every module of a
-job: the difference to the raw module is the SDK's cost.
+job: the difference to the raw module is the SDK's cost. Each example's cases come from its
+\`bench.mjs\` hook (see \`examples/bench-kit.mjs\`); ⚠ marks more host calls than the job's minimum.
 
 ${lines.join("\n")}
 
 Host calls per request:
 ${callDetail}
 
+B1 proxy-wasm-as release module by section (bytes): ${sectionLine}.
+
 Host mock: ${Math.round(1e9 / sdkNs).toLocaleString("en-US")} full B1 requests/s on one core; VM start (load, link, \`_start\`, root create, vm_start, configure) ${vmStartMs.toFixed(2)} ms (median).
 ${suiteSeconds === null ? "" : `Test suite (\`node --test tests/ examples/\`, plugins prebuilt): ${suiteSeconds.toFixed(1)} s wall.\n`}
 ## Budgets (issue "Benchmarks and performance budgets")
 
 ${budgetLines.join("\n")}
+
+${limits}
 `;
-const target = join(root, "BENCHMARKS.md");
-const options = (await prettier.resolveConfig(target)) ?? {};
-writeFileSync(target, await prettier.format(report, { ...options, filepath: target }));
 console.log(report);
-console.log(
-  `bench: done in ${((Date.now() - started) / 1000).toFixed(1)} s; BENCHMARKS.md rewritten`,
-);
+if (quick && !process.argv.includes("--write")) {
+  console.log("(--quick: BENCHMARKS.md left alone; add --write to rewrite it)");
+} else {
+  const target = join(root, "BENCHMARKS.md");
+  const options = (await prettier.resolveConfig(target)) ?? {};
+  writeFileSync(target, await prettier.format(report, { ...options, filepath: target }));
+  console.log("BENCHMARKS.md rewritten");
+}
+console.log(`bench: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -18,11 +18,15 @@ export class HeaderMap {
   constructor(public readonly mapType: MapType) {}
 
   /** First value of `name`, or null when absent or when the map is not available now. */
+  // @ts-ignore: decorator
+  @inline
   get(name: string): string | null {
     return hostcalls.getHeaderMapValue(this.mapType, name);
   }
 
   /** True when `name` is present. */
+  // @ts-ignore: decorator
+  @inline
   has(name: string): bool {
     return hostcalls.getHeaderMapValue(this.mapType, name) !== null;
   }
@@ -54,16 +58,22 @@ export class HeaderMap {
   }
 
   /** Appends `name: value` even if `name` exists (Envoy comma-joins some inline headers). */
+  // @ts-ignore: decorator
+  @inline
   add(name: string, value: string): WasmResult {
     return hostcalls.addHeaderMapValue(this.mapType, name, value);
   }
 
   /** Sets `name` to exactly one value: removes every entry of it, then appends `name: value`. */
+  // @ts-ignore: decorator
+  @inline
   set(name: string, value: string): WasmResult {
     return hostcalls.replaceHeaderMapValue(this.mapType, name, value);
   }
 
   /** Removes every entry of `name` (Ok when absent). */
+  // @ts-ignore: decorator
+  @inline
   remove(name: string): WasmResult {
     return hostcalls.removeHeaderMapValue(this.mapType, name);
   }

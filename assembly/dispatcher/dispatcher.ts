@@ -8,6 +8,7 @@ import { isLogEnabled, logError, logWarn } from "../api/log";
 import { RootContext } from "../api/root-context";
 import { StreamContext } from "../api/stream-context";
 import { getProperty } from "../hostcalls/properties";
+import { ContextTable } from "./context-table";
 
 /** Creates a plugin's root context for the host-assigned `contextId`. */
 export type RootContextFactory = (contextId: u32) => RootContext;
@@ -22,14 +23,16 @@ class RootRegistration {
 /** Owns the context map. There is exactly one: `dispatcher`. */
 export class Dispatcher {
   private registrations: RootRegistration[] = new Array<RootRegistration>();
-  private contexts: Map<u32, BaseContext> = new Map<u32, BaseContext>();
+  private contexts: ContextTable = new ContextTable();
   // A stream's callbacks arrive one after another for the same id: a one-entry cache in front
-  // of the map saves the hash lookup for all but the first.
+  // of the table saves the lookup for all but the first. The caches hold addresses, not
+  // references: the table keeps the contexts alive and `remove` clears the caches, and plain
+  // fields cost no GC write barrier or shadow-stack spill on the hot path.
   private lastId: u32 = 0;
-  private lastContext: BaseContext | null = null;
+  private lastContext: usize = 0;
   // Stream creation looks up the parent root: usually the same one every time.
   private lastRootId: u32 = 0;
-  private lastRoot: RootContext | null = null;
+  private lastRoot: usize = 0;
 
   /** Registers (or replaces) the root factory for `rootId` ("" = any plugin_root_id). */
   register(rootId: string, factory: RootContextFactory): void {
@@ -50,63 +53,76 @@ export class Dispatcher {
     const root = registration.factory(contextId);
     this.contexts.set(contextId, root);
     this.lastId = contextId;
-    this.lastContext = root;
+    this.lastContext = changetype<usize>(root);
   }
 
   /** Creates the HTTP or TCP context `contextId` of root `rootContextId`. */
   createStream(contextId: u32, rootContextId: u32): void {
-    let root = this.lastRoot;
+    let root = changetype<RootContext | null>(this.lastRoot);
     if (root === null || this.lastRootId != rootContextId) {
       root = this.root(rootContextId);
       if (root === null) return;
       this.lastRootId = rootContextId;
-      this.lastRoot = root;
+      this.lastRoot = changetype<usize>(root);
     }
     let context: BaseContext | null = root.createHttpContext(contextId);
     if (context === null) context = root.createStreamContext(contextId);
     if (context === null) context = new DeclinedContext(contextId);
     this.contexts.set(contextId, context);
     this.lastId = contextId;
-    this.lastContext = context;
+    this.lastContext = changetype<usize>(context);
   }
 
   /** The context `contextId`, whatever its kind, or null. */
   find(contextId: u32): BaseContext | null {
     const last = this.lastContext;
-    if (last !== null && this.lastId == contextId) return last;
-    if (!this.contexts.has(contextId)) return null;
+    if (last != 0 && this.lastId == contextId) return changetype<BaseContext>(last);
+    return this.lookup(contextId);
+  }
+
+  private lookup(contextId: u32): BaseContext | null {
     const context = this.contexts.get(contextId);
+    if (context === null) return null;
     this.lastId = contextId;
-    this.lastContext = context;
+    this.lastContext = changetype<usize>(context);
     return context;
   }
 
   /** The root context `contextId`, or null (logged) when there is none. */
   root(contextId: u32): RootContext | null {
-    const context = this.expect(contextId, ContextKind.Root);
-    return context === null ? null : changetype<RootContext>(context);
+    return changetype<RootContext | null>(this.expect(contextId, ContextKind.Root));
   }
 
   /** The HTTP context `contextId`, or null (logged unless its root declined it). */
   httpContext(contextId: u32): HttpContext | null {
-    const context = this.expect(contextId, ContextKind.Http);
-    return context === null ? null : changetype<HttpContext>(context);
+    return changetype<HttpContext | null>(this.expect(contextId, ContextKind.Http));
   }
 
   /** The TCP context `contextId`, or null (logged unless its root declined it). */
   streamContext(contextId: u32): StreamContext | null {
-    const context = this.expect(contextId, ContextKind.Stream);
-    return context === null ? null : changetype<StreamContext>(context);
+    return changetype<StreamContext | null>(this.expect(contextId, ContextKind.Stream));
   }
 
   /** Forgets `contextId` after its onDelete. */
   remove(contextId: u32): void {
-    if (this.lastId == contextId) this.lastContext = null;
-    if (this.lastRootId == contextId) this.lastRoot = null;
+    if (this.lastId == contextId) this.lastContext = 0;
+    if (this.lastRootId == contextId) this.lastRoot = 0;
     this.contexts.delete(contextId);
   }
 
+  // The hot path (the stream of the previous callback, of the expected kind) is inlined into
+  // every callback; everything else is out of line.
+  // @ts-ignore: decorator
+  @inline
   private expect(contextId: u32, kind: ContextKind): BaseContext | null {
+    const last = this.lastContext;
+    if (last != 0 && this.lastId == contextId && changetype<BaseContext>(last).kind == kind) {
+      return changetype<BaseContext>(last);
+    }
+    return this.expectSlow(contextId, kind);
+  }
+
+  private expectSlow(contextId: u32, kind: ContextKind): BaseContext | null {
     const context = this.find(contextId);
     if (context !== null && context.kind == kind) return context;
     if (context !== null && context.kind == ContextKind.Declined) return null;
@@ -117,7 +133,7 @@ export class Dispatcher {
       if (tcp !== null) {
         this.contexts.set(contextId, tcp);
         this.lastId = contextId;
-        this.lastContext = tcp;
+        this.lastContext = changetype<usize>(tcp);
         return tcp;
       }
     }

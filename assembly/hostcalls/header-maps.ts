@@ -1,4 +1,6 @@
-// Header-map hostcalls (reference §3.4). Keys are lower-cased by the host.
+// Header-map hostcalls (reference §3.4). Keys are lower-cased by the host. The single-value
+// wrappers are inlined into their callers: they run for nearly every header a plugin touches,
+// and inlining spares each call a shadow-stack frame.
 import { MapType, WasmResult } from "../abi/types";
 import { decodePairs, encodePairs, HeaderPair } from "../util/pairs";
 import { recordResult } from "./result";
@@ -74,8 +76,14 @@ declare function proxy_set_header_map_pairs(
 declare function proxy_get_header_map_size(mapType: MapType, outSize: usize): WasmResult;
 
 /** First value of `key`; null when absent (NotFound) or the map is unavailable (BadArgument). */
+// @ts-ignore: decorator
+@inline
 export function getHeaderMapValue(mapType: MapType, key: string): string | null {
-  const keyPtr = encodeUtf8(key, SLOT_KEY);
+  return getValue(mapType, changetype<usize>(key));
+}
+
+function getValue(mapType: MapType, key: usize): string | null {
+  const keyPtr = encodeUtf8(changetype<string>(key), SLOT_KEY);
   clearOutPair();
   const result = recordResult(
     proxy_get_header_map_value(mapType, keyPtr, encodedLength(SLOT_KEY), OUT_PTR, OUT_SIZE),
@@ -85,6 +93,8 @@ export function getHeaderMapValue(mapType: MapType, key: string): string | null 
 }
 
 /** Appends an entry (Envoy comma-joins into an existing inline header, reference §3.4). */
+// @ts-ignore: decorator
+@inline
 export function addHeaderMapValue(mapType: MapType, key: string, value: string): WasmResult {
   const keyPtr = encodeUtf8(key, SLOT_KEY);
   const valuePtr = encodeUtf8(value, SLOT_VALUE);
@@ -98,6 +108,8 @@ export function addHeaderMapValue(mapType: MapType, key: string, value: string):
 }
 
 /** Removes every entry of `key`, then appends one entry `key: value`. */
+// @ts-ignore: decorator
+@inline
 export function replaceHeaderMapValue(mapType: MapType, key: string, value: string): WasmResult {
   const keyPtr = encodeUtf8(key, SLOT_KEY);
   const valuePtr = encodeUtf8(value, SLOT_VALUE);
@@ -111,6 +123,8 @@ export function replaceHeaderMapValue(mapType: MapType, key: string, value: stri
 }
 
 /** Removes every entry of `key` (Ok also when absent). */
+// @ts-ignore: decorator
+@inline
 export function removeHeaderMapValue(mapType: MapType, key: string): WasmResult {
   const keyPtr = encodeUtf8(key, SLOT_KEY);
   return proxy_remove_header_map_value(mapType, keyPtr, encodedLength(SLOT_KEY));

@@ -23,11 +23,13 @@ export const SLOT_VALUE: i32 = 1;
 export const SLOT_EXTRA: i32 = 2;
 
 const SLOT_COUNT: i32 = 3;
-const slotPtr = new StaticArray<usize>(SLOT_COUNT);
-const slotCapacity = new StaticArray<usize>(SLOT_COUNT);
-const slotLength = new StaticArray<usize>(SLOT_COUNT);
+// Per-slot state in static memory (plain loads and stores on the hot path: no bounds checks, no
+// object indirection). Each table holds one usize per slot.
+const slotPtr: usize = memory.data(SLOT_COUNT * sizeof<usize>(), sizeof<usize>());
+const slotCapacity: usize = memory.data(SLOT_COUNT * sizeof<usize>(), sizeof<usize>());
+const slotLength: usize = memory.data(SLOT_COUNT * sizeof<usize>(), sizeof<usize>());
 /** Where the string last encoded into each slot is (the slot buffer, or a literal's cache entry). */
-const slotLast = new StaticArray<usize>(SLOT_COUNT);
+const slotLast: usize = memory.data(SLOT_COUNT * sizeof<usize>(), sizeof<usize>());
 
 // String literals live in static memory (below `__data_end`): immutable and never freed, so
 // their UTF-8 bytes are cached and header names such as "user-agent" are encoded once per VM
@@ -35,46 +37,71 @@ const slotLast = new StaticArray<usize>(SLOT_COUNT);
 // the strings of one hostcall, which always use different slots, never evict each other.
 const LITERAL_CACHE_BITS: i32 = 4;
 const LITERAL_CACHE_SIZE: i32 = 1 << LITERAL_CACHE_BITS;
-const literalSource = new StaticArray<usize>(SLOT_COUNT * LITERAL_CACHE_SIZE);
-const literalPtr = new StaticArray<usize>(SLOT_COUNT * LITERAL_CACHE_SIZE);
-const literalLength = new StaticArray<usize>(SLOT_COUNT * LITERAL_CACHE_SIZE);
+const LITERAL_ENTRIES: i32 = SLOT_COUNT * LITERAL_CACHE_SIZE;
+const literalSource: usize = memory.data(LITERAL_ENTRIES * sizeof<usize>(), sizeof<usize>());
+const literalPtr: usize = memory.data(LITERAL_ENTRIES * sizeof<usize>(), sizeof<usize>());
+const literalLength: usize = memory.data(LITERAL_ENTRIES * sizeof<usize>(), sizeof<usize>());
 
-function encodeLiteral(text: string, slot: i32): usize {
-  const source = changetype<usize>(text);
-  const index =
-    (slot << LITERAL_CACHE_BITS) + <i32>((source >> 4) & (<usize>(LITERAL_CACHE_SIZE - 1)));
-  if (unchecked(literalSource[index]) != source) {
-    const old = unchecked(literalPtr[index]);
-    if (old != 0) heap.free(old);
-    const ptr = heap.alloc(max<usize>(<usize>text.length * 3, 1));
-    unchecked((literalPtr[index] = ptr));
-    unchecked((literalLength[index] = String.UTF8.encodeUnsafe(source, text.length, ptr)));
-    unchecked((literalSource[index] = source));
+/** UTF-16 code units of the string at `source` (from its object header, as `String#length`). */
+// @ts-ignore: decorator
+@inline
+function lengthOf(source: usize): usize {
+  return <usize>(load<u32>(source - 4) >> 1);
+}
+
+/** Byte offset of entry `index` in one of the tables above. */
+// @ts-ignore: decorator
+@inline
+function at(index: i32): usize {
+  return (<usize>index) << alignof<usize>();
+}
+
+// The encoders take the string's address rather than the string: a function with a managed
+// parameter gets a shadow-stack frame (AssemblyScript's incremental GC), and these run for every
+// string a hostcall passes. The caller holds the string alive.
+function encodeLiteral(source: usize, slot: i32): usize {
+  const entry = at(
+    (slot << LITERAL_CACHE_BITS) + <i32>((source >> 4) & (<usize>(LITERAL_CACHE_SIZE - 1))),
+  );
+  let ptr = load<usize>(literalPtr + entry);
+  if (load<usize>(literalSource + entry) != source) {
+    if (ptr != 0) heap.free(ptr);
+    const length = lengthOf(source);
+    ptr = heap.alloc(max<usize>(length * 3, 1));
+    store<usize>(literalPtr + entry, ptr);
+    store<usize>(literalLength + entry, String.UTF8.encodeUnsafe(source, <i32>length, ptr));
+    store<usize>(literalSource + entry, source);
   }
-  unchecked((slotLength[slot] = unchecked(literalLength[index])));
-  unchecked((slotLast[slot] = unchecked(literalPtr[index])));
-  return unchecked(literalPtr[index]);
+  store<usize>(slotLength + at(slot), load<usize>(literalLength + entry));
+  store<usize>(slotLast + at(slot), ptr);
+  return ptr;
 }
 
 /**
  * Encodes `text` as UTF-8 and returns the pointer; the byte length is then
  * `encodedLength(slot)`. The bytes stay valid until the same slot is used again.
  */
+// @ts-ignore: decorator
+@inline
 export function encodeUtf8(text: string, slot: i32): usize {
-  if (changetype<usize>(text) < __data_end) return encodeLiteral(text, slot);
-  const worstCase = <usize>text.length * 3;
-  let ptr = unchecked(slotPtr[slot]);
-  if (worstCase > unchecked(slotCapacity[slot])) {
+  return encodeAt(changetype<usize>(text), slot);
+}
+
+function encodeAt(source: usize, slot: i32): usize {
+  if (source < __data_end) return encodeLiteral(source, slot);
+  const length = lengthOf(source);
+  const worstCase = length * 3;
+  const offset = at(slot);
+  let ptr = load<usize>(slotPtr + offset);
+  if (worstCase > load<usize>(slotCapacity + offset)) {
     const capacity = max<usize>(worstCase, 64);
     if (ptr != 0) heap.free(ptr);
     ptr = heap.alloc(capacity);
-    unchecked((slotPtr[slot] = ptr));
-    unchecked((slotCapacity[slot] = capacity));
+    store<usize>(slotPtr + offset, ptr);
+    store<usize>(slotCapacity + offset, capacity);
   }
-  unchecked(
-    (slotLength[slot] = String.UTF8.encodeUnsafe(changetype<usize>(text), text.length, ptr)),
-  );
-  unchecked((slotLast[slot] = ptr));
+  store<usize>(slotLength + offset, String.UTF8.encodeUnsafe(source, <i32>length, ptr));
+  store<usize>(slotLast + offset, ptr);
   return ptr;
 }
 
@@ -82,14 +109,14 @@ export function encodeUtf8(text: string, slot: i32): usize {
 // @ts-ignore: decorator
 @inline
 export function encodedPtr(slot: i32): usize {
-  return unchecked(slotLast[slot]);
+  return load<usize>(slotLast + at(slot));
 }
 
 /** Byte length of the string last encoded into `slot`. */
 // @ts-ignore: decorator
 @inline
 export function encodedLength(slot: i32): usize {
-  return unchecked(slotLength[slot]);
+  return load<usize>(slotLength + at(slot));
 }
 
 /** Pointer of an ArrayBuffer's bytes (0 for an empty or null buffer). */
@@ -144,8 +171,16 @@ export function takeOutString(): string {
   const ptr = <usize>load<u32>(OUT_PTR);
   const size = <usize>load<u32>(OUT_SIZE);
   if (ptr == 0) return "";
+  if (ptr != hostScratch) return takeHeapString(ptr, size);
+  // The scratch buffer can be released before decoding: nothing writes it until the next
+  // hostcall. (No string local here keeps this function free of a shadow-stack frame.)
+  hostScratchInUse = false;
+  return size == 0 ? "" : String.UTF8.decodeUnsafe(ptr, size);
+}
+
+function takeHeapString(ptr: usize, size: usize): string {
   const text = size == 0 ? "" : String.UTF8.decodeUnsafe(ptr, size);
-  releaseHostBlock(ptr);
+  heap.free(ptr);
   return text;
 }
 

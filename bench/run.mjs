@@ -87,6 +87,200 @@ function b1Exchange(plugin) {
   s.complete();
 }
 
+/**
+ * B1 without the host mock: the module is instantiated with stub imports (every import returns
+ * 0; `get_header_map_value` hands over a fixed user-agent through the module's allocator) and the
+ * exports a host calls per request are called directly. What remains is the module's own work
+ * plus the bare JS↔wasm calls, so the SDK's cost shows without the host mock's ~4 µs around it.
+ */
+function stubHostB1(wasm) {
+  const module = new WebAssembly.Module(wasm);
+  const imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    imports[imp.module] ??= {};
+    if (imp.kind === "function") imports[imp.module][imp.name] = () => 0;
+  }
+  let exports;
+  const userAgent = new TextEncoder().encode("Mozilla/5.0 (bench)");
+  imports.env.proxy_get_header_map_value = (_map, _kp, _ks, outPtr, outSize) => {
+    const allocate = exports.malloc ?? exports.proxy_on_memory_allocate;
+    const ptr = allocate(userAgent.length);
+    new Uint8Array(exports.memory.buffer, ptr, userAgent.length).set(userAgent);
+    const view = new DataView(exports.memory.buffer);
+    view.setUint32(outPtr, ptr, true);
+    view.setUint32(outSize, userAgent.length, true);
+    return 0;
+  };
+  imports.env.proxy_get_log_level = (out) => {
+    new DataView(exports.memory.buffer).setUint32(out, 2, true);
+    return 0;
+  };
+  exports = new WebAssembly.Instance(module, imports).exports;
+  exports._start?.();
+  exports.proxy_on_context_create?.(1, 0);
+  exports.proxy_on_vm_start?.(1, 0);
+  exports.proxy_on_configure?.(1, 0);
+  const none = () => 0;
+  const create = exports.proxy_on_context_create ?? none;
+  const requestHeaders = exports.proxy_on_request_headers;
+  const responseHeaders = exports.proxy_on_response_headers;
+  const onLog = exports.proxy_on_log ?? none;
+  const onDone = exports.proxy_on_done ?? none;
+  const onDelete = exports.proxy_on_delete ?? none;
+  let id = 2;
+  return () => {
+    const context = id++;
+    create(context, 1);
+    requestHeaders(context, 5, 1);
+    responseHeaders(context, 2, 1);
+    onLog(context);
+    onDone(context);
+    onDelete(context);
+  };
+}
+
+/** Median ns per request of each B1 module with the stub host (interleaved rounds). */
+function measureStub(entries) {
+  const runs = entries.map((entry) => stubHostB1(entry.wasm));
+  const n = quick ? 20_000 : 100_000;
+  runs.forEach((run) => timeRequests(run, n));
+  const samples = entries.map(() => []);
+  for (let round = 0; round < (quick ? 5 : 15); round++) {
+    runs.forEach((run, i) => samples[i].push(timeRequests(run, n)));
+  }
+  return samples.map(median);
+}
+
+/** Bytes of code per function name, from a module with a name section. */
+function functionSizes(wasm) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = wasm[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  let imported = 0;
+  const bodies = [];
+  const names = new Map();
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 2) {
+      for (let i = leb(); i > 0; i--) {
+        for (let part = 0; part < 2; part++) {
+          const length = leb(); // module name, then field name
+          at += length;
+        }
+        const kind = wasm[at++];
+        if (kind === 0) {
+          leb();
+          imported++;
+        } else if (kind === 1) {
+          at++;
+          const flags = leb();
+          leb();
+          if (flags & 1) leb();
+        } else if (kind === 2) {
+          const flags = leb();
+          leb();
+          if (flags & 1) leb();
+        } else {
+          at += 2;
+        }
+      }
+    } else if (id === 10) {
+      for (let i = leb(); i > 0; i--) {
+        const bodySize = leb();
+        bodies.push(bodySize);
+        at += bodySize;
+      }
+    } else if (id === 0) {
+      const nameLength = leb();
+      const name = Buffer.from(wasm.subarray(at, at + nameLength)).toString();
+      at += nameLength;
+      if (name === "name") {
+        while (at < end) {
+          const sub = wasm[at++];
+          const subSize = leb();
+          const subEnd = at + subSize;
+          if (sub === 1) {
+            for (let i = leb(); i > 0; i--) {
+              const index = leb();
+              const length = leb();
+              names.set(index, Buffer.from(wasm.subarray(at, at + length)).toString());
+              at += length;
+            }
+          }
+          at = subEnd;
+        }
+      }
+    }
+    at = end;
+  }
+  return bodies.map((size, i) => [names.get(imported + i) ?? `func ${imported + i}`, size]);
+}
+
+/** Groups B1's code by where it comes from (the components the size budget is spent on). */
+const SIZE_COMPONENTS = [
+  [
+    "GC runtime (TLSF allocator + incremental collector, shadow stack)",
+    /^~lib\/rt\/|^~stack_check|^~lib\/memory|^~lib\/rt$/,
+  ],
+  ["SDK dispatcher (roots, context table, callbacks)", /proxy-wasm-as\/assembly\/dispatcher\//],
+  ["SDK hostcall wrappers and API classes", /proxy-wasm-as\/assembly\/(hostcalls|api|util)\//],
+  ["abort reporting (message + location to the host log)", /proxy_wasm_abort/],
+  [
+    "strings, arrays and numbers (std library)",
+    /^~lib\/(string|util|array|staticarray|arraybuffer|number)/,
+  ],
+  ["the plugin's own code (tests/plugins/bench-b1.ts)", /bench-b1/],
+  ["module start (globals, registration)", /^~start|^start:/],
+];
+
+/** B1's release code, compiled once more with function names, grouped by component. */
+async function sizeBreakdown() {
+  const out = join(work, "bench-b1.names.wasm");
+  mkdirSync(work, { recursive: true });
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    const { error } = await asc.main(
+      [
+        "tests/plugins/bench-b1.ts",
+        "--config",
+        "tests/plugins/asconfig.json",
+        "--target",
+        "release",
+        "--debug",
+        "-o",
+        out,
+      ],
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+    if (error) throw error;
+  } finally {
+    process.chdir(cwd);
+  }
+  const groups = new Map(SIZE_COMPONENTS.map(([label]) => [label, 0]));
+  groups.set("other", 0);
+  const largest = [];
+  for (const [name, size] of functionSizes(readFileSync(out))) {
+    const component = SIZE_COMPONENTS.find(([, pattern]) => pattern.test(name));
+    const label = component ? component[0] : "other";
+    groups.set(label, groups.get(label) + size);
+    largest.push([name, size]);
+  }
+  largest.sort((a, b) => b[1] - a[1]);
+  return { groups, largest: largest.slice(0, 8) };
+}
+
 /** A B1 module as a bench case: a fresh host and plugin, one full request per run. */
 function b1Case(name, wasm) {
   return {
@@ -264,6 +458,8 @@ if (existsSync(shared)) {
 const { cases: exampleCases, problems } = await examples();
 const all = [...b1, ...exampleCases];
 const nsPerRequest = measure(all);
+const stubNs = measureStub(b1);
+const sizes = await sizeBreakdown();
 const rows = all.map((entry, i) => ({
   entry,
   ns: nsPerRequest[i],
@@ -308,6 +504,29 @@ const callDetail = rows
     return `- ${row.entry.name}: ${calls}${why}`;
   })
   .join("\n");
+const stubRawNs = rawAsFull ? stubNs[1] : null;
+const stubLines = [
+  "| module | ns/request (stub host) | vs raw AS (full) |",
+  "| --- | ---: | ---: |",
+  ...b1.map(
+    (entry, i) =>
+      `| ${entry.name} | ${fmtNs(stubNs[i])} | ${
+        stubRawNs
+          ? `${(stubNs[i] / stubRawNs).toFixed(2)}× (${stubNs[i] >= stubRawNs ? "+" : ""}${fmtNs(stubNs[i] - stubRawNs)} ns)`
+          : ""
+      } |`,
+  ),
+];
+const sizeLines = [
+  "| component | bytes |",
+  "| --- | ---: |",
+  ...[...sizes.groups]
+    .filter(([, bytes]) => bytes > 0)
+    .map(([label, bytes]) => `| ${label} | ${bytes.toLocaleString("en-US")} |`),
+];
+const largest = sizes.largest
+  .map(([name, size]) => `\`${name.replace(/^~lib\/proxy-wasm-as\/assembly\//, "")}\` ${size}`)
+  .join(", ");
 const sections = sectionSizes(sdkB1.wasm);
 const sectionLine = Object.entries(sections)
   .sort((a, b) => b[1] - a[1])
@@ -365,7 +584,17 @@ ${lines.join("\n")}
 Host calls per request:
 ${callDetail}
 
+B1 without the host mock (stub imports, exports called directly; the module's own work per
+request plus bare JS↔wasm calls, ${quick ? 5 : 15} interleaved rounds, medians):
+
+${stubLines.join("\n")}
+
 B1 proxy-wasm-as release module by section (bytes): ${sectionLine}.
+Its code by component (bytes of function bodies):
+
+${sizeLines.join("\n")}
+
+Largest functions (bytes): ${largest}.
 
 Host mock: ${Math.round(1e9 / sdkNs).toLocaleString("en-US")} full B1 requests/s on one core; VM start (load, link, \`_start\`, root create, vm_start, configure) ${vmStartMs.toFixed(2)} ms (median).
 ${suiteSeconds === null ? "" : `Test suite (\`node --test tests/ examples/\`, plugins prebuilt): ${suiteSeconds.toFixed(1)} s wall.\n`}

@@ -58,6 +58,32 @@ async function compileRawAs() {
   return { full: readFileSync(join(dir, "b1.wasm")), min: readFileSync(join(dir, "b1-min.wasm")) };
 }
 
+/** bench/b1-strings.ts: B1 with strings and the SDK's compiler preset, without the SDK. */
+async function compileStringsB1() {
+  const out = join(work, "b1-strings.wasm");
+  mkdirSync(work, { recursive: true });
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    const { error } = await asc.main(
+      [
+        "bench/b1-strings.ts",
+        "--config",
+        "tests/plugins/asconfig.json",
+        "--target",
+        "release",
+        "-o",
+        out,
+      ],
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+    if (error) throw error;
+  } finally {
+    process.chdir(cwd);
+  }
+  return readFileSync(out);
+}
+
 async function compileRawWat() {
   const wabt = await (await import("wabt")).default();
   const compile = (file) =>
@@ -455,6 +481,7 @@ if (existsSync(shared)) {
 } else {
   console.warn(`(${shared} not found: raw baselines skipped)`);
 }
+b1.push(b1Case("B1 AS strings, no SDK", await compileStringsB1()));
 const { cases: exampleCases, problems } = await examples();
 const all = [...b1, ...exampleCases];
 const nsPerRequest = measure(all);

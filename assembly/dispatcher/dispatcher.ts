@@ -13,7 +13,10 @@ import { ContextTable } from "./context-table";
 /** Creates a plugin's root context for the host-assigned `contextId`. */
 export type RootContextFactory = (contextId: u32) => RootContext;
 
+/** One `registerRootContext` call; registrations form a list in registration order. */
 class RootRegistration {
+  next: RootRegistration | null = null;
+
   constructor(
     public rootId: string,
     public factory: RootContextFactory,
@@ -22,7 +25,8 @@ class RootRegistration {
 
 /** Owns the context map. There is exactly one: `dispatcher`. */
 export class Dispatcher {
-  private registrations: RootRegistration[] = new Array<RootRegistration>();
+  // Usually one registration: a list costs less code than an array.
+  private registrations: RootRegistration | null = null;
   private contexts: ContextTable = new ContextTable();
   // A stream's callbacks arrive one after another for the same id: a one-entry cache in front
   // of the table saves the lookup for all but the first. The caches hold addresses, not
@@ -36,14 +40,19 @@ export class Dispatcher {
 
   /** Registers (or replaces) the root factory for `rootId` ("" = any plugin_root_id). */
   register(rootId: string, factory: RootContextFactory): void {
-    for (let i = 0; i < this.registrations.length; i++) {
-      const registration = unchecked(this.registrations[i]);
-      if (registration.rootId == rootId) {
-        registration.factory = factory;
+    let last: RootRegistration | null = null;
+    let r = this.registrations;
+    while (r !== null) {
+      if (r.rootId == rootId) {
+        r.factory = factory;
         return;
       }
+      last = r;
+      r = r.next;
     }
-    this.registrations.push(new RootRegistration(rootId, factory));
+    const registration = new RootRegistration(rootId, factory);
+    if (last === null) this.registrations = registration;
+    else last.next = registration;
   }
 
   /** Creates the root context `contextId`, choosing the registration by plugin_root_id. */
@@ -152,23 +161,23 @@ export class Dispatcher {
   }
 
   private chooseRegistration(): RootRegistration | null {
-    const count = this.registrations.length;
-    if (count == 0) {
+    const first = this.registrations;
+    if (first === null) {
       logError("proxy-wasm-as: no root context registered; call registerRootContext()");
       return null;
     }
     // A single catch-all registration needs no lookup (and no hostcall).
-    const first = unchecked(this.registrations[0]);
-    if (count == 1 && first.rootId.length == 0) return first;
+    if (first.next === null && first.rootId.length == 0) return first;
     const property = getProperty(["plugin_root_id"]);
     const rootId = property === null ? "" : String.UTF8.decode(property);
     let fallback: RootRegistration | null = null;
     let known = "";
-    for (let i = 0; i < count; i++) {
-      const registration = unchecked(this.registrations[i]);
-      if (registration.rootId == rootId) return registration;
-      if (registration.rootId.length == 0) fallback = registration;
-      known += (i > 0 ? ', "' : '"') + registration.rootId + '"';
+    let r: RootRegistration | null = first;
+    while (r !== null) {
+      if (r.rootId == rootId) return r;
+      if (r.rootId.length == 0) fallback = r;
+      known += (r !== first ? ', "' : '"') + r.rootId + '"';
+      r = r.next;
     }
     if (fallback !== null) return fallback;
     logError(

@@ -27,6 +27,9 @@ export type {
 } from "./callouts.js";
 export { PluginLoadError, PluginTrapError, type SourceLocation, type WasmFrame } from "./errors.js";
 export type { TraceEntry, TraceCall, TraceHostcall, ExtraImports } from "./vm.js";
+export { StrictModeError, type StrictViolation } from "./strict/error.js";
+export type { StrictOption, StrictOptions, StrictLimits } from "./strict/options.js";
+export { PITFALL_IDS, PITFALL_TITLES, type PitfallId } from "./strict/pitfalls.js";
 export type { ForeignFunction, ForeignFunctionResult } from "./hostcalls/foreign.js";
 export type { HeaderList, HeadersInput } from "./header-map.js";
 export { HeaderMap } from "./header-map.js";

@@ -26,6 +26,9 @@ import { toBytes } from "./memory.js";
 import { PropertyTree, defineOwn, type PropertiesInput, type PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
 import { Vm, type ExtraImports, type TraceEntry } from "./vm.js";
+import type { StrictViolation } from "./strict/error.js";
+import { StrictMonitor } from "./strict/monitor.js";
+import { resolveStrict, type StrictOption } from "./strict/options.js";
 
 /** Options of {@link Host.loadPlugin}. */
 export interface PluginOptions {
@@ -64,6 +67,12 @@ export interface PluginOptions {
   imports?: ExtraImports;
   /** Test-harness hook called with the raw instance exports right after instantiation, before `_start`. */
   onInstance?: (exports: Record<string, unknown>) => void;
+  /**
+   * Strict mode (docs/strict-mode.md): fail the test on misuse real hosts punish, naming the
+   * pitfall id. `true` = every check; or `{ only, ignore: { Q7: "reason" }, report, limits }`.
+   * Behaviour towards the plugin is unchanged; strict mode only reports.
+   */
+  strict?: StrictOption;
 }
 
 /** One log record of the plugin. */
@@ -136,6 +145,8 @@ export class Plugin implements ContextRef {
   private readonly clusters: Set<string> | null;
   private readonly answeredDns = new Set<number>();
   private tickTimer: TimerEvent | null = null;
+  /** @internal Strict-mode monitor, or null when strict mode is off. */
+  readonly strictMonitor: StrictMonitor | null;
 
   /** @internal Use {@link Host.loadPlugin}. */
   constructor(
@@ -158,6 +169,8 @@ export class Plugin implements ContextRef {
     this.foreignFunctions = new Map(Object.entries(options.foreignFunctions ?? {}));
     const bytes =
       typeof options.wasm === "string" ? new Uint8Array(readFileSync(options.wasm)) : options.wasm;
+    const strict = resolveStrict(options.strict);
+    this.strictMonitor = strict === null ? null : new StrictMonitor(this, strict);
 
     try {
       this.vm = new Vm(this, bytes, {
@@ -236,7 +249,7 @@ export class Plugin implements ContextRef {
       }
     } catch (e) {
       if (e instanceof PluginLoadError) e.logs = [...this.logs];
-      throw e;
+      throw this.strictMonitor !== null && e instanceof Error ? this.strictMonitor.loadFailed(e) : e;
     }
   }
 
@@ -276,6 +289,25 @@ export class Plugin implements ContextRef {
    */
   get instanceExports(): Record<string, unknown> {
     return this.vm.instance.exports;
+  }
+
+  /** Strict-mode violations found so far (empty when strict mode is off). */
+  get violations(): readonly StrictViolation[] {
+    return this.strictMonitor?.violations ?? [];
+  }
+
+  /**
+   * Strict-mode checkpoint: reports streams stalled with nothing left to resume them (Q1/Q6) and
+   * queue items nobody dequeued (T2), then throws a `StrictModeError` listing every violation
+   * recorded so far. Does nothing when strict mode is off.
+   */
+  assertNoViolations(): void {
+    this.strictMonitor?.checkpoint();
+  }
+
+  /** Forgets the recorded strict-mode violations (after a test asserted them). */
+  clearViolations(): void {
+    if (this.strictMonitor) this.strictMonitor.violations.length = 0;
   }
 
   /** Messages logged at exactly this level. */

@@ -458,17 +458,21 @@ export class Vm {
         : { kind: "call", fn: name, contextId: context.id, args: unsignedArgs(args), ret: null };
     if (entry !== null) this.trace!.push(entry);
     this.frames.push({ context, effective: null });
+    const strict = this.plugin.strictMonitor;
+    strict?.callStart(name, context);
     let ret: unknown;
     try {
       ret = f(...args);
     } catch (e) {
       const error = this.trapped(name, args, e);
       if (entry !== null) entry.trap = error instanceof Error ? error.message : String(error);
+      strict?.callEnd(name, context, null, error);
       throw error;
     } finally {
       this.frames.pop();
     }
     const value = typeof ret === "number" ? ret >>> 0 : null;
+    strict?.callEnd(name, context, value, null);
     if (entry !== null) entry.ret = value;
     if (this.failed && !wasFailed && this.failure) throw this.failure;
     return value;
@@ -582,21 +586,9 @@ export class Vm {
         return failure;
       }
     };
-    return (...args: (number | bigint)[]) => {
-      if (this.instantiating) {
-        throw new HostTrap(
-          `${traceName} was called from the wasm start section during instantiation; cpp-host has no current context there (may crash Envoy). Keep top-level code hostcall-free or use --exportStart _initialize`,
-        );
-      }
-      const r = this.restriction;
-      if (r !== null && !(r === "start" ? def.allowedAtStart : def.allowedInAllocator)) {
-        throw new HostTrap("restricted_callback");
-      }
-      this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
-      if (this.trace === null) return call(...args);
-      const contextId = this.current().id;
+    const traced = (contextId: number, args: (number | bigint)[]): unknown => {
       const result = call(...args);
-      this.trace.push({
+      this.trace!.push({
         kind: "hostcall",
         fn: traceName,
         contextId,
@@ -609,6 +601,29 @@ export class Vm {
               : null,
       });
       return result;
+    };
+    const strict = this.plugin.strictMonitor;
+    return (...args: (number | bigint)[]) => {
+      if (this.instantiating) {
+        strict?.restricted(traceName, "start section");
+        throw new HostTrap(
+          `${traceName} was called from the wasm start section during instantiation; cpp-host has no current context there (may crash Envoy). Keep top-level code hostcall-free or use --exportStart _initialize`,
+        );
+      }
+      const r = this.restriction;
+      if (r !== null && !(r === "start" ? def.allowedAtStart : def.allowedInAllocator)) {
+        strict?.restricted(traceName, r);
+        throw new HostTrap("restricted_callback");
+      }
+      this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
+      if (strict !== null) {
+        const ctx = this.current();
+        const result = this.trace === null ? call(...args) : traced(ctx.id, args);
+        strict.hostcall(traceName, args, result, ctx);
+        return result;
+      }
+      if (this.trace === null) return call(...args);
+      return traced(this.current().id, args);
     };
   }
 }

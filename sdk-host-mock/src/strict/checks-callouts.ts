@@ -84,7 +84,11 @@ const streamAction: HostcallCheck = (m, e) => {
   }
   const isContinue = e.name.startsWith("proxy_continue");
   if (!isContinue || frame?.ctx === e.ctx) return;
-  const side = e.name === "proxy_continue_response" || (e.name === "proxy_continue_stream" && Number(e.args[0]) === 1) ? 1 : 0;
+  const side =
+    e.name === "proxy_continue_response" ||
+    (e.name === "proxy_continue_stream" && Number(e.args[0]) === 1)
+      ? 1
+      : 0;
   const paused = side === 0 ? s.requestPaused : s.responsePaused;
   if (s.completed || !paused)
     m.report(
@@ -121,7 +125,12 @@ const httpCall: HostcallCheck = (m, e) => {
   if (a[8] === 0 && e.ctx.kind === "http" && e.frame) e.frame.zeroTimeoutCall = true;
 };
 
-function checkUpstream(m: StrictMonitor, e: HostcallEvent, upstream: string, refused: boolean): void {
+function checkUpstream(
+  m: StrictMonitor,
+  e: HostcallEvent,
+  upstream: string,
+  refused: boolean,
+): void {
   const urlLike = /^[a-z][a-z0-9+.-]*:\/\//i.test(upstream) || upstream.includes("/");
   if (!urlLike && !(refused && !m.plugin.hasCluster(upstream))) return;
   m.report(
@@ -135,7 +144,12 @@ function checkUpstream(m: StrictMonitor, e: HostcallEvent, upstream: string, ref
 const grpcCall: HostcallCheck = (m, e) => {
   if (e.result === WasmResult.Ok) {
     if (e.frame) e.frame.callouts.push(e.frame.callouts.length);
-    if (e.name === "proxy_grpc_call" && Number(e.args[10]) === 0 && e.ctx.kind === "http" && e.frame)
+    if (
+      e.name === "proxy_grpc_call" &&
+      Number(e.args[10]) === 0 &&
+      e.ctx.kind === "http" &&
+      e.frame
+    )
       e.frame.zeroTimeoutCall = true;
     return;
   }
@@ -145,7 +159,8 @@ const grpcCall: HostcallCheck = (m, e) => {
 };
 
 const setEffective: HostcallCheck = (_m, e) => {
-  if (e.frame && e.result === WasmResult.BadArgument) e.frame.failedEffective = Number(e.args[0]) >>> 0;
+  if (e.frame && e.result === WasmResult.BadArgument)
+    e.frame.failedEffective = Number(e.args[0]) >>> 0;
   else if (e.frame && e.result === WasmResult.Ok) e.frame.failedEffective = null;
 };
 
@@ -163,7 +178,8 @@ export const CALLOUT_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
 export function onCallEndCallouts(m: StrictMonitor, frame: CallFrame, ret: number | null): void {
   const s = frame.ctx.kind === "http" ? frame.ctx.http : null;
   if (!s || frame.callouts.length === 0) return;
-  const continued = ret === null || ret === 0 || (frame.name === "proxy_on_request_headers" && ret === 2);
+  const continued =
+    ret === null || ret === 0 || (frame.name === "proxy_on_request_headers" && ret === 2);
   if (REQUEST_CALLBACKS.has(frame.name) && continued && !frame.localReply)
     m.stream(s).ungatedCallout = frame.name;
   if (frame.zeroTimeoutCall && !continued)

@@ -59,9 +59,33 @@ const incrementMetric: HostcallCheck = (m, e) => {
 };
 
 /** First path segments of attributes that exist only on a stream (reference §5.3). */
-const STREAM_ROOTS = new Set(["request", "response", "connection", "upstream", "source", "destination", "connection_id"]);
+const STREAM_ROOTS = new Set([
+  "request",
+  "response",
+  "connection",
+  "upstream",
+  "source",
+  "destination",
+  "connection_id",
+]);
 /** First segments of every known attribute family. */
-const KNOWN_ROOTS = new Set([...STREAM_ROOTS, "node", "xds", "plugin_name", "plugin_root_id", "plugin_vm_id", "listener_direction", "listener_metadata", "route_name", "route_metadata", "cluster_name", "cluster_metadata", "upstream_host_metadata", "filter_state", "metadata"]);
+const KNOWN_ROOTS = new Set([
+  ...STREAM_ROOTS,
+  "node",
+  "xds",
+  "plugin_name",
+  "plugin_root_id",
+  "plugin_vm_id",
+  "listener_direction",
+  "listener_metadata",
+  "route_name",
+  "route_metadata",
+  "cluster_name",
+  "cluster_metadata",
+  "upstream_host_metadata",
+  "filter_state",
+  "metadata",
+]);
 
 const getProperty: HostcallCheck = (m, e) => {
   const bytes = m.plugin.vm.memory.read(Number(e.args[0]), Number(e.args[1]));

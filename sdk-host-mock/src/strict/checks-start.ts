@@ -10,7 +10,7 @@ import type { CallFrame, HostcallCheck, StrictMonitor } from "./monitor.js";
 const PLUGIN_CONFIGURATION = 7;
 
 const configRead: HostcallCheck = (m, e) => {
-  if ((Number(e.args[0]) >>> 0) !== PLUGIN_CONFIGURATION) return;
+  if (Number(e.args[0]) >>> 0 !== PLUGIN_CONFIGURATION) return;
   if (e.result !== WasmResult.NotFound) return;
   m.report(
     "S3",

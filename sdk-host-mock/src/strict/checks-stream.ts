@@ -63,13 +63,15 @@ export function invalidHeader(key: string, value: string): string | null {
 function invalidPseudoHeaders(map: HeaderMap, dir: 0 | 1): string | null {
   if (dir === 1) {
     const st = map.getAll(":status");
-    if (st.length !== 1) return `response headers have ${st.length} :status headers (need exactly one)`;
+    if (st.length !== 1)
+      return `response headers have ${st.length} :status headers (need exactly one)`;
     if (!/^\d{3}$/.test(st[0]) || Number(st[0]) < 100 || Number(st[0]) > 599)
       return `:status ${JSON.stringify(st[0])} is not a number 100-599`;
     return null;
   }
   const method = map.getAll(":method");
-  if (method.length !== 1) return `request headers have ${method.length} :method headers (need exactly one)`;
+  if (method.length !== 1)
+    return `request headers have ${method.length} :method headers (need exactly one)`;
   const path = map.getAll(":path");
   if (method[0] !== "CONNECT" && path.length !== 1)
     return `request headers have ${path.length} :path headers (need exactly one)`;
@@ -176,14 +178,21 @@ const headerWrite: HostcallCheck = (m, e) => {
   }
   if (e.name === "proxy_set_header_map_pairs") {
     const map = getConstMap(e.ctx, type);
-    const bad = map && (type === 0 || type === 2) ? invalidPseudoHeaders(map, type === 0 ? 0 : 1) : null;
+    const bad =
+      map && (type === 0 || type === 2) ? invalidPseudoHeaders(map, type === 0 ? 0 : 1) : null;
     if (bad !== null)
-      m.report("Q8", s, `${e.name} on stream ${s.id}: ${bad}; keep the pseudo-headers when replacing a map`, {
-        hostcall: e.name,
-      });
+      m.report(
+        "Q8",
+        s,
+        `${e.name} on stream ${s.id}: ${bad}; keep the pseudo-headers when replacing a map`,
+        {
+          hostcall: e.name,
+        },
+      );
     for (const [k, v] of map?.toList() ?? []) {
       const why = invalidHeader(k, v);
-      if (why !== null) m.report("Q8", s, `${e.name} on stream ${s.id}: ${why}`, { hostcall: e.name });
+      if (why !== null)
+        m.report("Q8", s, `${e.name} on stream ${s.id}: ${why}`, { hostcall: e.name });
     }
     return;
   }
@@ -217,7 +226,8 @@ const bodyWrite: HostcallCheck = (m, e) => {
   const s = http(e.ctx);
   if (!s || type > 1 || e.result !== WasmResult.Ok) return;
   m.stream(s).bodyEditedIn[type] = e.frame?.name ?? "?";
-  const encoding = (type === 0 ? s.requestHeader("content-encoding") : s.responseHeader("content-encoding")) ?? "";
+  const encoding =
+    (type === 0 ? s.requestHeader("content-encoding") : s.responseHeader("content-encoding")) ?? "";
   if (encoding !== "" && encoding.toLowerCase() !== "identity") {
     m.report(
       "P3",
@@ -250,7 +260,8 @@ export function onCallStartStream(m: StrictMonitor, name: string, ctx: ContextRe
   const dir = HEADER_CALLBACKS.get(name);
   if (dir !== undefined) {
     const map = getConstMap(ctx, dir * 2);
-    m.stream(s).inputHeadersValid[dir] = map !== null && invalidPseudoHeaders(map, dir as 0 | 1) === null;
+    m.stream(s).inputHeadersValid[dir] =
+      map !== null && invalidPseudoHeaders(map, dir as 0 | 1) === null;
     return;
   }
   if (name !== "proxy_on_log" || s.resetReason !== null) return;

@@ -32,7 +32,8 @@ export class StrictModeError extends Error {
     const first = violations[0];
     const lines = violations.map((v) => v.message);
     const stack = first.wasmStack.map((f) => f.functionName);
-    if (violations.length === 1 && stack.length > 0) lines.push(`  plugin stack: ${stack.join(" < ")}`);
+    if (violations.length === 1 && stack.length > 0)
+      lines.push(`  plugin stack: ${stack.join(" < ")}`);
     super(
       violations.length === 1
         ? lines.join("\n")

@@ -6,7 +6,7 @@
  * Strict mode only observes: the plugin sees exactly what it sees without it.
  */
 import type { ContextRef } from "../context.js";
-import { PluginTrapError } from "../errors.js";
+import { PluginTrapError, type WasmFrame } from "../errors.js";
 import type { HttpStream } from "../http-stream.js";
 import type { Plugin } from "../plugin.js";
 import { StrictModeError, currentWasmStack, type StrictViolation } from "./error.js";
@@ -94,6 +94,7 @@ export class StrictMonitor {
   private readonly frames: CallFrame[] = [];
   private readonly streams = new Map<number, StreamFacts>();
   private readonly seenTraps = new WeakSet<PluginTrapError>();
+  private exportNames: Map<number, string> | null = null;
 
   constructor(
     readonly plugin: Plugin,
@@ -139,11 +140,32 @@ export class StrictMonitor {
       contextId: ctx?.id ?? 0,
       phase: this.frame?.name ?? null,
       hostcall: options.hostcall ?? null,
-      wasmStack: options.stack === false ? [] : currentWasmStack(),
+      wasmStack: options.stack === false ? [] : this.named(currentWasmStack()),
     };
     this.violations.push(v);
     if (this.settings.report === "throw" && options.queue !== false)
       this.plugin.host.reportStrictViolation(new StrictModeError([v]));
+  }
+
+  /** Frames without a name-section name get the export name of their function, if exported. */
+  private named(frames: WasmFrame[]): WasmFrame[] {
+    const exports = this.plugin.vm?.instance.exports;
+    if (!exports) return frames;
+    if (this.exportNames === null) {
+      // An exported wasm function's `name` is its function index (JS API).
+      this.exportNames = new Map();
+      for (const [name, value] of Object.entries(exports))
+        if (typeof value === "function" && /^\d+$/.test(value.name))
+          this.exportNames.set(Number(value.name), name);
+    }
+    const names = this.exportNames;
+    return frames.map((f) =>
+      f.functionName.startsWith("wasm-function[") &&
+      f.functionIndex !== null &&
+      names.has(f.functionIndex)
+        ? { ...f, functionName: names.get(f.functionIndex)! }
+        : f,
+    );
   }
 
   // ------------------------------------------------------------------ hooks (called by vm.ts)
@@ -183,7 +205,12 @@ export class StrictMonitor {
   }
 
   /** A hostcall returned. */
-  hostcall(name: string, args: readonly (number | bigint)[], result: unknown, ctx: ContextRef): void {
+  hostcall(
+    name: string,
+    args: readonly (number | bigint)[],
+    result: unknown,
+    ctx: ContextRef,
+  ): void {
     const checks = HOSTCALL_CHECKS.get(name);
     if (checks === undefined) return;
     const e: HostcallEvent = { name, args, result, ctx, frame: this.frame };

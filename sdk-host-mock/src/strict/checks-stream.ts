@@ -116,6 +116,16 @@ const localReply: HostcallCheck = (m, e) => {
 
 // ------------------------------------------------------------------ header maps
 
+/**
+ * Callout results read in the callback that delivers them: a failed callout (reset) has no
+ * headers/body there — that is the failure signal (C5), not a read in the wrong phase.
+ */
+function inDeliveringCallback(e: HostcallEvent, type: number): boolean {
+  const cb = e.frame?.name ?? "";
+  if (cb === "proxy_on_http_call_response") return type === 4 || type === 6 || type === 7;
+  return cb.startsWith("proxy_on_grpc_") && type >= 4 && type <= 5;
+}
+
 function mapType(e: HostcallEvent): number {
   return Number(e.args[0]) >>> 0;
 }
@@ -127,7 +137,7 @@ const headerRead: HostcallCheck = (m, e) => {
     const s = http(e.ctx);
     if (!s || s.inLogPhase) return; // root: C4 (checks-callouts.ts); on_log: NotFound is Envoy's answer
     if (getConstMap(e.ctx, type) !== null) return;
-  } else if (getConstMap(e.ctx, type) !== null) return;
+  } else if (getConstMap(e.ctx, type) !== null || inDeliveringCallback(e, type)) return;
   m.report(
     "Q9",
     e.ctx,
@@ -211,7 +221,7 @@ const bodyRead: HostcallCheck = (m, e) => {
     if (!s || s.inLogPhase || s.bodyBuffer(type) !== NULL_BUFFER) return;
   } else if (type === 4 || type === 5 || type === 8) {
     const b = getBuffer(e.ctx, type);
-    if (b !== null && b !== NULL_BUFFER) return;
+    if ((b !== null && b !== NULL_BUFFER) || inDeliveringCallback(e, type)) return;
   } else return;
   m.report(
     "Q9",

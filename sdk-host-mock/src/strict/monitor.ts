@@ -240,7 +240,8 @@ export class StrictMonitor {
 
   /**
    * The plugin failed to load: the error to throw. A strict violation recorded during the load
-   * (S1, S3, S4, X1) becomes a {@link StrictModeError} with the load error as its cause.
+   * (S1, S3, S4, X1) becomes a {@link StrictModeError} with the load error as its cause ("throw"
+   * mode; in "collect" mode the load error is thrown and the violations are only recorded).
    */
   loadFailed(error: Error): Error {
     if (/missing import/.test(error.message)) {
@@ -251,7 +252,7 @@ export class StrictMonitor {
         { stack: false },
       );
     }
-    if (this.violations.length === 0) return error;
+    if (this.violations.length === 0 || this.settings.report === "collect") return error;
     return new StrictModeError([...this.violations], { cause: error });
   }
 

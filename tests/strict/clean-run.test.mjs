@@ -1,0 +1,52 @@
+// Well-behaved plugins pass strict mode: every example's tests and the SDK's own test suites
+// (tests/sdk/) are re-run with strict mode forced on for every plugin they load
+// (force-strict.mjs, "collect" mode). The examples must be clean; the SDK suites may only show
+// the misuse they exercise on purpose, listed below with the test that does it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** file → pitfall ids its tests trigger deliberately. */
+const DELIBERATE = {
+  // a local reply followed by Continue: tests that the host masks it (ABI §2.3)
+  "tests/sdk/exports.test.mjs": ["Q2"],
+  // Q2 as above; header access after release returns null / BadArgument (ABI §6.5)
+  "tests/sdk/http.test.mjs": ["Q2", "Q4", "Q9"],
+  // stream attribute read on the root context returns NotFound (ABI §5.2)
+  "tests/sdk/lifecycle.test.mjs": ["X3"],
+  // raw wrappers return the host's errors: unknown cluster, dead effective context, increment 0
+  "tests/sdk/raw-hostcalls.test.mjs": ["C2", "C6", "M5"],
+  // traps on purpose
+  "tests/sdk/trap.test.mjs": ["M3"],
+  "tests/sdk/trace.test.mjs": ["M3"],
+};
+
+test("examples and SDK test plugins run clean under strict mode (except the misuse their tests exercise)", () => {
+  // a nested test run: without NODE_TEST_CONTEXT the child runs its files itself
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "./tests/strict/force-strict.mjs", "--test", "examples/", "tests/sdk/"],
+    { cwd: root, encoding: "utf8", env },
+  );
+  const out = r.stdout + r.stderr;
+  assert.match(out, /# fail 0/, out.slice(-3000));
+  const found = {};
+  for (const m of out.matchAll(/STRICT-AUDIT (\S+) \[[^\]]*\] strict (\w\d):/g)) {
+    const file = m[1].replace(root, "");
+    (found[file] ??= new Set()).add(m[2]);
+  }
+  const actual = Object.fromEntries(Object.entries(found).map(([f, s]) => [f, [...s].sort()]));
+  assert.deepEqual(
+    actual,
+    DELIBERATE,
+    out
+      .split("\n")
+      .filter((l) => l.includes("STRICT-AUDIT"))
+      .join("\n"),
+  );
+});

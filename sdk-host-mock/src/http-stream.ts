@@ -764,6 +764,7 @@ export class HttpStream implements ContextRef {
 
   private teardown(): void {
     if (this.completed) return;
+    this.plugin.strictMonitor?.streamEnding(this);
     this.completed = true;
     if (this.vm.failed) {
       this.vm.removeContext(this.id);

@@ -249,7 +249,9 @@ export class Plugin implements ContextRef {
       }
     } catch (e) {
       if (e instanceof PluginLoadError) e.logs = [...this.logs];
-      throw this.strictMonitor !== null && e instanceof Error ? this.strictMonitor.loadFailed(e) : e;
+      throw this.strictMonitor !== null && e instanceof Error
+        ? this.strictMonitor.loadFailed(e)
+        : e;
     }
   }
 

@@ -263,7 +263,7 @@ export const STREAM_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
   ["proxy_set_buffer_bytes", bodyWrite],
 ];
 
-/** Remembers whether the test's headers were valid (Q8 blames only the plugin); Q1/P2 at on_log. @internal */
+/** Remembers whether the test's headers were valid (Q8 blames only the plugin). @internal */
 export function onCallStartStream(m: StrictMonitor, name: string, ctx: ContextRef): void {
   const s = http(ctx);
   if (!s) return;
@@ -274,7 +274,11 @@ export function onCallStartStream(m: StrictMonitor, name: string, ctx: ContextRe
       map !== null && invalidPseudoHeaders(map, dir as 0 | 1) === null;
     return;
   }
-  if (name !== "proxy_on_log" || s.resetReason !== null) return;
+}
+
+/** Q1/Q6 (stalled) and P2 (content-length) when a stream ends (complete or reset). @internal */
+export function onStreamEnding(m: StrictMonitor, s: HttpStream): void {
+  if (s.resetReason !== null) return;
   const stall = stallOf(m, s);
   if (stall !== null) m.report(stall.pitfall, s, stall.message, { stack: false });
   const facts = m.stream(s);

@@ -12,7 +12,12 @@ import type { Plugin } from "../plugin.js";
 import { StrictModeError, currentWasmStack, type StrictViolation } from "./error.js";
 import type { PitfallId } from "./pitfalls.js";
 import type { StrictSettings } from "./options.js";
-import { onCallEndStream, onCallStartStream, STREAM_HOSTCALL_CHECKS } from "./checks-stream.js";
+import {
+  onCallEndStream,
+  onCallStartStream,
+  onStreamEnding,
+  STREAM_HOSTCALL_CHECKS,
+} from "./checks-stream.js";
 import { CALLOUT_HOSTCALL_CHECKS, onCallEndCallouts } from "./checks-callouts.js";
 import { SHARED_HOSTCALL_CHECKS, onCallEndShared } from "./checks-shared.js";
 import { RUNTIME_HOSTCALL_CHECKS } from "./checks-runtime.js";
@@ -220,6 +225,11 @@ export class StrictMonitor {
       // A bug in a check must not reach the module: the test gets it after the host event.
       this.plugin.host.reportHostError(error);
     }
+  }
+
+  /** An HTTP stream ends (complete() or a reset), before its teardown callbacks. */
+  streamEnding(http: HttpStream): void {
+    onStreamEnding(this, http);
   }
 
   /** A hostcall was refused during start-up (V8 allow-list, or the wasm start section). */

@@ -1,8 +1,7 @@
 // Test plugin for strict mode: a plugin written with the SDK that makes, on request, the
-// mistakes real hosts punish (header `x-misuse`): Q2 continue after a local reply, Q1 a pause
-// nobody resumes, Q4 a request header added from the body callback, C4 a callout answer that
-// resumes the stream without set_effective_context, S3 the configuration read per request.
-// Without `x-misuse` it behaves: it authorizes with a callout and resumes the stream properly.
+// mistakes real hosts punish (header `x-misuse` names the mistake; see the branches below and
+// tests/strict/sdk-plugin.test.mjs). Without `x-misuse` it behaves: it authorizes with a callout
+// and resumes the stream properly.
 import {
   FilterDataStatus,
   FilterHeadersStatus,
@@ -13,6 +12,10 @@ import {
 } from "proxy-wasm-as/assembly";
 import * as callouts from "proxy-wasm-as/assembly/hostcalls/callouts";
 import * as context from "proxy-wasm-as/assembly/hostcalls/context";
+import * as memory from "proxy-wasm-as/assembly/hostcalls/memory";
+import * as metrics from "proxy-wasm-as/assembly/hostcalls/metrics";
+import * as properties from "proxy-wasm-as/assembly/hostcalls/properties";
+import * as shared from "proxy-wasm-as/assembly/hostcalls/shared-data";
 export * from "proxy-wasm-as/assembly/exports";
 
 class Misuse extends HttpContext {
@@ -38,7 +41,46 @@ class Misuse extends HttpContext {
       this.requestHeaders.add("x-config", config.length > 0 ? config : "(none)");
       return FilterHeadersStatus.Continue;
     }
-    if (this.misuse == "late-header") return FilterHeadersStatus.Continue;
+    if (this.misuse == "late-header" || this.misuse == "rewrite-body")
+      return FilterHeadersStatus.Continue;
+    if (this.misuse == "no-authority") {
+      // C1: :authority missing (written as "host"); the callout never starts
+      callouts.httpCall(
+        "authz",
+        [
+          new HeaderPair(":method", "GET"),
+          new HeaderPair(":path", "/"),
+          new HeaderPair("host", "a"),
+        ],
+        null,
+        null,
+        500,
+      );
+      return FilterHeadersStatus.Continue;
+    }
+    if (this.misuse == "crlf-header") {
+      // Q8: a value with CR LF (header injection)
+      this.requestHeaders.add("x-user", "bob\r\nx-admin: true");
+      return FilterHeadersStatus.Continue;
+    }
+    if (this.misuse == "metric-per-request") {
+      // M5: a metric defined for every request
+      metrics.defineMetric(0, "requests_" + this.requestHeaders.get(":path")!);
+      return FilterHeadersStatus.Continue;
+    }
+    if (this.misuse == "blind-counter") {
+      // D2: read-modify-write with cas 0
+      let hits: i32 = 0;
+      if (shared.getSharedData("hits") == 0) hits = I32.parseInt(memory.takeOutString());
+      shared.setSharedData("hits", String.UTF8.encode((hits + 1).toString()), 0);
+      return FilterHeadersStatus.Continue;
+    }
+    if (this.misuse == "dotted-property") {
+      // X3: the path as one dotted string instead of segments
+      const path = properties.getProperty(["request.path"]);
+      this.requestHeaders.add("x-path", path === null ? "(none)" : String.UTF8.decode(path));
+      return FilterHeadersStatus.Continue;
+    }
     // authorize with a callout, pausing the request until the answer
     const result = callouts.httpCall(
       "authz",
@@ -49,7 +91,7 @@ class Misuse extends HttpContext {
       ],
       null,
       null,
-      500,
+      this.misuse == "no-timeout" ? 0 : 500, // C5: 0 = no timeout in Envoy
     );
     if (result != 0) {
       this.sendLocalResponse(500, "authz unavailable");
@@ -61,6 +103,11 @@ class Misuse extends HttpContext {
 
   onRequestBody(bodySize: u32, endOfStream: bool): FilterDataStatus {
     if (this.misuse == "late-header") this.requestHeaders.add("x-body-size", bodySize.toString());
+    if (this.misuse == "rewrite-body") {
+      // P2: the body changes length; content-length (forwarded with the headers) does not
+      if (!endOfStream) return FilterDataStatus.StopIterationAndBuffer;
+      this.requestBody.setString("redacted");
+    }
     return FilterDataStatus.Continue;
   }
 }

@@ -84,3 +84,60 @@ test("S3 plugin configuration read in a request callback", () => {
   );
   assert.equal(s.requestHeader("x-config"), "(none)");
 });
+
+test("C1 httpCall with host instead of :authority", () => {
+  const s = load().newHttpStream();
+  throwsStrict(
+    () => s.sendRequestHeaders(req("no-authority")),
+    "C1",
+    /without :authority \(use :authority, not :host\/host\)/,
+  );
+});
+
+test("C5 pausing on a callout with timeout 0", () => {
+  const s = load().newHttpStream();
+  throwsStrict(() => s.sendRequestHeaders(req("no-timeout")), "C5", /timeout 0/);
+});
+
+test("Q8 a header value with CR LF", () => {
+  const s = load().newHttpStream();
+  throwsStrict(
+    () => s.sendRequestHeaders(req("crlf-header")),
+    "Q8",
+    /"x-user" contains CR, LF or NUL/,
+  );
+});
+
+test("P2 body rewritten to another length while content-length stays", () => {
+  const s = load().newHttpStream();
+  s.sendRequestHeaders([...req("rewrite-body"), ["content-length", "12"]]);
+  s.sendRequestBody("secret-token", { endOfStream: true });
+  assert.equal(s.requestBodyText, "redacted");
+  throwsStrict(() => s.complete(), "P2", /8 bytes went upstream but content-length says 12/);
+});
+
+test("M5 a metric defined per request", () => {
+  const s = load().newHttpStream();
+  throwsStrict(
+    () => s.sendRequestHeaders(req("metric-per-request")),
+    "M5",
+    /define_metric\("requests_\/"\) in proxy_on_request_headers/,
+  );
+});
+
+test("D2 shared counter incremented with cas 0", () => {
+  const p = load();
+  p.newHttpStream().sendRequestHeaders(req("blind-counter")); // first request: key absent, no read
+  throwsStrict(
+    () => p.newHttpStream().sendRequestHeaders(req("blind-counter")),
+    "D2",
+    /set_shared_data\("hits"\) with cas 0/,
+  );
+  assert.equal(p.sharedData.hits.value, "2");
+});
+
+test("X3 property path as one dotted string", () => {
+  const s = load().newHttpStream();
+  throwsStrict(() => s.sendRequestHeaders(req("dotted-property")), "X3", /"request.path"/);
+  assert.equal(s.requestHeader("x-path"), "(none)");
+});

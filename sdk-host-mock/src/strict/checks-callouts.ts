@@ -155,7 +155,9 @@ const grpcCall: HostcallCheck = (m, e) => {
   }
   if (e.result !== WasmResult.ParseFailure) return;
   const service = m.plugin.vm.memory.read(Number(e.args[0]), Number(e.args[1]));
-  if (service !== null) checkUpstream(m, e, utf8(service), true);
+  if (service === null) return;
+  const text = utf8(service);
+  checkUpstream(m, e, /[\x00-\x1f]/.test(text) ? "(serialized GrpcService)" : text, true);
 };
 
 const setEffective: HostcallCheck = (_m, e) => {

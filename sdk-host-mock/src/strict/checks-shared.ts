@@ -21,8 +21,8 @@ const getShared: HostcallCheck = (m, e) => {
   const k = key(m, e.args[0], e.args[1]);
   if (k === null) return;
   if (e.result === WasmResult.Ok) {
-    e.frame?.sharedReads.add(k);
-    e.frame?.casMismatches.delete(k);
+    if (e.frame) (e.frame.sharedReads ??= new Set()).add(k);
+    e.frame?.casMismatches?.delete(k);
     return;
   }
   if (e.result !== WasmResult.NotFound) return;
@@ -40,16 +40,16 @@ const setShared: HostcallCheck = (m, e) => {
   const k = key(m, e.args[0], e.args[1]);
   if (k === null) return;
   const cas = Number(e.args[4]) >>> 0;
-  if (cas === 0 && e.frame?.sharedReads.has(k))
+  if (cas === 0 && e.frame?.sharedReads?.has(k))
     m.report(
       "D2",
       e.ctx,
       `set_shared_data("${k}") with cas 0 after reading the key in the same callback: a blind overwrite loses updates other workers made in between. Pass the cas from get_shared_data and retry on CasMismatch`,
       { hostcall: e.name },
     );
-  if (e.result === WasmResult.CasMismatch) e.frame?.casMismatches.add(k);
+  if (e.result === WasmResult.CasMismatch && e.frame) (e.frame.casMismatches ??= new Set()).add(k);
   if (e.result === WasmResult.Ok) {
-    e.frame?.casMismatches.delete(k);
+    e.frame?.casMismatches?.delete(k);
     const n = m.plugin.host.sharedData.entries(m.plugin.vmId).size;
     const limit = m.settings.limits.sharedDataKeys;
     if (n === limit + 1)
@@ -111,7 +111,7 @@ export const SHARED_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
 
 /** D2: a CasMismatch the callback did not retry. @internal */
 export function onCallEndShared(m: StrictMonitor, frame: CallFrame): void {
-  for (const k of frame.casMismatches)
+  for (const k of frame.casMismatches ?? [])
     m.report(
       "D2",
       frame.ctx,

@@ -38,10 +38,10 @@ export interface CallFrame {
   zeroTimeoutCall: boolean;
   /** Id given to a failed `set_effective_context` (a context that no longer exists). */
   failedEffective: number | null;
-  /** Shared-data keys read during this call. */
-  sharedReads: Set<string>;
-  /** Keys whose CAS write failed and that were not read again since. */
-  casMismatches: Set<string>;
+  /** Shared-data keys read during this call (null until the first read). */
+  sharedReads: Set<string> | null;
+  /** Keys whose CAS write failed and that were not read again since (null until one fails). */
+  casMismatches: Set<string> | null;
 }
 
 /** Per-stream facts strict mode keeps. @internal */
@@ -184,8 +184,8 @@ export class StrictMonitor {
       callouts: [],
       zeroTimeoutCall: false,
       failedEffective: null,
-      sharedReads: new Set(),
-      casMismatches: new Set(),
+      sharedReads: null,
+      casMismatches: null,
     });
     onCallStartStream(this, name, ctx);
   }
@@ -207,6 +207,7 @@ export class StrictMonitor {
     onCallEndStream(this, frame, ret);
     onCallEndCallouts(this, frame, ret);
     onCallEndShared(this, frame);
+    if (name === "proxy_on_delete" && ctx.kind !== "root") this.streams.delete(ctx.id);
   }
 
   /** A hostcall returned. */
@@ -230,6 +231,7 @@ export class StrictMonitor {
   /** An HTTP stream ends (complete() or a reset), before its teardown callbacks. */
   streamEnding(http: HttpStream): void {
     onStreamEnding(this, http);
+    this.streams.delete(http.id); // nothing acts on a stream after its teardown
   }
 
   /** A hostcall was refused during start-up (V8 allow-list, or the wasm start section). */

@@ -438,3 +438,38 @@ test("options: ignore with a reason, only, collect mode, unknown ids", () => {
     /ignoring Q1 needs a reason/,
   );
 });
+
+test("C1 pausing on a callout the host refused fails ('the callout never started')", () => {
+  const d = strictDriver(
+    {
+      proxy_on_request_headers() {
+        assert.equal(this.httpCall("auth", CALL_HEADERS, "", NONE, -1).result, 2); // negative timeout
+        return 1;
+      },
+    },
+    { strict: { only: ["C1"] } },
+  );
+  throwsStrict(
+    () => d.plugin.newHttpStream().sendRequestHeaders(GET),
+    "C1",
+    /its proxy_http_call failed: the callout never started/,
+  );
+});
+
+test("Q2 is not blamed on a callback that sent a local reply for another stream", () => {
+  const d = strictDriver({
+    proxy_on_request_headers(id) {
+      if (id === 3) {
+        this.setEffective(2);
+        this.localReply(429, "", "other", NONE);
+      }
+      return id === 2 ? 1 : 0;
+    },
+  });
+  const first = d.plugin.newHttpStream();
+  first.sendRequestHeaders(GET);
+  const second = d.plugin.newHttpStream();
+  second.sendRequestHeaders(GET);
+  assert.equal(first.localResponse?.status, 429);
+  assert.deepEqual(ids(d.plugin), []);
+});

@@ -17,6 +17,14 @@ const CALLOUT_CALLBACKS = new Set([
   "proxy_on_grpc_receive_trailing_metadata",
   "proxy_on_grpc_close",
 ]);
+const STREAM_CALLBACKS = new Set([
+  "proxy_on_request_headers",
+  "proxy_on_request_body",
+  "proxy_on_request_trailers",
+  "proxy_on_response_headers",
+  "proxy_on_response_body",
+  "proxy_on_response_trailers",
+]);
 const REQUEST_CALLBACKS = new Set([
   "proxy_on_request_headers",
   "proxy_on_request_body",
@@ -120,7 +128,10 @@ const httpCall: HostcallCheck = (m, e) => {
     );
   }
   checkUpstream(m, e, upstream, e.result === WasmResult.BadArgument);
-  if (e.result !== WasmResult.Ok) return;
+  if (e.result !== WasmResult.Ok) {
+    e.frame?.failedCallouts.push(e.name);
+    return;
+  }
   if (e.frame) e.frame.callouts.push(e.frame.callouts.length);
   if (a[8] === 0 && e.ctx.kind === "http" && e.frame) e.frame.zeroTimeoutCall = true;
 };
@@ -153,6 +164,7 @@ const grpcCall: HostcallCheck = (m, e) => {
       e.frame.zeroTimeoutCall = true;
     return;
   }
+  e.frame?.failedCallouts.push(e.name);
   if (e.result !== WasmResult.ParseFailure) return;
   const service = m.plugin.vm.memory.read(Number(e.args[0]), Number(e.args[1]));
   if (service === null) return;
@@ -176,12 +188,27 @@ export const CALLOUT_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
   ["proxy_set_effective_context", setEffective],
 ];
 
-/** C3 bookkeeping and C5 when a stream callback returns. @internal */
+/** C1 (paused on a callout that never started), C3 bookkeeping and C5 when a stream callback returns. @internal */
 export function onCallEndCallouts(m: StrictMonitor, frame: CallFrame, ret: number | null): void {
   const s = frame.ctx.kind === "http" ? frame.ctx.http : null;
-  if (!s || frame.callouts.length === 0) return;
-  const continued =
-    ret === null || ret === 0 || (frame.name === "proxy_on_request_headers" && ret === 2);
+  if (!s) return;
+  const stopped =
+    ret !== null && ret !== 0 && !(frame.name === "proxy_on_request_headers" && ret === 2);
+  if (
+    frame.callouts.length === 0 &&
+    frame.failedCallouts.length > 0 &&
+    stopped &&
+    !frame.localReply &&
+    STREAM_CALLBACKS.has(frame.name)
+  )
+    m.report(
+      "C1",
+      s,
+      `${frame.name} paused stream ${s.id} although its ${frame.failedCallouts[0]} failed: the callout never started, nothing will resume the stream. Check the result and answer (e.g. a 500 local reply) instead`,
+      { stack: false },
+    );
+  if (frame.callouts.length === 0) return;
+  const continued = !stopped;
   if (REQUEST_CALLBACKS.has(frame.name) && continued && !frame.localReply)
     m.stream(s).ungatedCallout = frame.name;
   if (frame.zeroTimeoutCall && !continued)

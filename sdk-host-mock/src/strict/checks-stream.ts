@@ -85,7 +85,8 @@ const http = (ctx: ContextRef): HttpStream | null => (ctx.kind === "http" ? ctx.
 const localReply: HostcallCheck = (m, e) => {
   const s = http(e.ctx);
   if (!s || e.result !== WasmResult.Ok) return;
-  if (e.frame) e.frame.localReply = true;
+  // the forced stop belongs to the callback of this stream, not one acting via the effective context
+  if (e.frame && e.frame.ctx === s) e.frame.localReply = true;
   const facts = m.stream(s);
   facts.localReplies++;
   if (facts.localReplies > 1) {

@@ -32,8 +32,10 @@ export interface CallFrame {
   readonly ctx: ContextRef;
   /** `send_local_response` was called (on a stream) during this call. */
   localReply: boolean;
-  /** Callout tokens dispatched during this call. */
+  /** Callouts dispatched during this call. */
   callouts: number[];
+  /** Callouts refused by the host during this call (hostcall names). */
+  failedCallouts: string[];
   /** An `http_call` with timeout 0 was dispatched for this call's stream. */
   zeroTimeoutCall: boolean;
   /** Id given to a failed `set_effective_context` (a context that no longer exists). */
@@ -182,6 +184,7 @@ export class StrictMonitor {
       ctx,
       localReply: false,
       callouts: [],
+      failedCallouts: [],
       zeroTimeoutCall: false,
       failedEffective: null,
       sharedReads: null,

@@ -132,7 +132,7 @@ const httpCall: HostcallCheck = (m, e) => {
     e.frame?.failedCallouts.push(e.name);
     return;
   }
-  if (e.frame) e.frame.callouts.push(e.frame.callouts.length);
+  if (e.frame) e.frame.callouts++;
   if (a[8] === 0 && e.ctx.kind === "http" && e.frame) e.frame.zeroTimeoutCall = true;
 };
 
@@ -154,7 +154,7 @@ function checkUpstream(
 
 const grpcCall: HostcallCheck = (m, e) => {
   if (e.result === WasmResult.Ok) {
-    if (e.frame) e.frame.callouts.push(e.frame.callouts.length);
+    if (e.frame) e.frame.callouts++;
     if (
       e.name === "proxy_grpc_call" &&
       Number(e.args[10]) === 0 &&
@@ -195,7 +195,7 @@ export function onCallEndCallouts(m: StrictMonitor, frame: CallFrame, ret: numbe
   const stopped =
     ret !== null && ret !== 0 && !(frame.name === "proxy_on_request_headers" && ret === 2);
   if (
-    frame.callouts.length === 0 &&
+    frame.callouts === 0 &&
     frame.failedCallouts.length > 0 &&
     stopped &&
     !frame.localReply &&
@@ -207,7 +207,7 @@ export function onCallEndCallouts(m: StrictMonitor, frame: CallFrame, ret: numbe
       `${frame.name} paused stream ${s.id} although its ${frame.failedCallouts[0]} failed: the callout never started, nothing will resume the stream. Check the result and answer (e.g. a 500 local reply) instead`,
       { stack: false },
     );
-  if (frame.callouts.length === 0) return;
+  if (frame.callouts === 0) return;
   const continued = !stopped;
   if (REQUEST_CALLBACKS.has(frame.name) && continued && !frame.localReply)
     m.stream(s).ungatedCallout = frame.name;

@@ -1,6 +1,7 @@
 /**
- * The strict-mode monitor of one plugin: the host mock calls it at four well-defined points
- * (a plugin callback starts / ends, a hostcall returned, a hostcall was refused at start-up) and
+ * The strict-mode monitor of one plugin: the host mock calls it at five well-defined points
+ * (a plugin callback starts / ends, a hostcall returned, a hostcall was refused at start-up, an
+ * HTTP stream ends) plus once when the load fails, and
  * it keeps the machinery the checks share — the phase (callback) stack with per-call facts,
  * per-stream state — then hands each event to the check families in `checks-*.ts`.
  * Strict mode only observes: the plugin sees exactly what it sees without it.
@@ -32,8 +33,8 @@ export interface CallFrame {
   readonly ctx: ContextRef;
   /** `send_local_response` was called (on a stream) during this call. */
   localReply: boolean;
-  /** Callouts dispatched during this call. */
-  callouts: number[];
+  /** Number of callouts dispatched during this call. */
+  callouts: number;
   /** Callouts refused by the host during this call (hostcall names). */
   failedCallouts: string[];
   /** An `http_call` with timeout 0 was dispatched for this call's stream. */
@@ -183,7 +184,7 @@ export class StrictMonitor {
       name,
       ctx,
       localReply: false,
-      callouts: [],
+      callouts: 0,
       failedCallouts: [],
       zeroTimeoutCall: false,
       failedEffective: null,

@@ -1,10 +1,10 @@
 /**
- * The strict-mode monitor of one plugin: the host mock calls it at five well-defined points
- * (a plugin callback starts / ends, a hostcall returned, a hostcall was refused at start-up, an
- * HTTP stream ends) plus once when the load fails, and
- * it keeps the machinery the checks share — the phase (callback) stack with per-call facts,
- * per-stream state — then hands each event to the check families in `checks-*.ts`.
- * Strict mode only observes: the plugin sees exactly what it sees without it.
+ * The strict-mode monitor of one plugin. The host mock calls it at five well-defined points (a
+ * plugin callback starts / ends, a hostcall returned, a hostcall was refused at start-up, an HTTP
+ * stream ends) and once when the load fails. It keeps the machinery the checks share — the phase
+ * (callback) stack with per-call facts, per-stream state — and hands each event to the check
+ * families in `checks-*.ts`. Strict mode only observes: the plugin sees exactly what it sees
+ * without it.
  */
 import type { ContextRef } from "../context.js";
 import { PluginTrapError, type WasmFrame } from "../errors.js";

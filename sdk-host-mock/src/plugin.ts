@@ -170,7 +170,10 @@ export class Plugin implements ContextRef {
     const bytes =
       typeof options.wasm === "string" ? new Uint8Array(readFileSync(options.wasm)) : options.wasm;
     const strict = resolveStrict(options.strict);
-    this.strictMonitor = strict === null ? null : new StrictMonitor(this, strict);
+    this.strictMonitor =
+      strict === null
+        ? null
+        : new StrictMonitor(this, strict, { rootIdGiven: options.rootId !== undefined });
 
     try {
       this.vm = new Vm(this, bytes, {

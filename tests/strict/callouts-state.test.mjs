@@ -473,3 +473,23 @@ test("Q2 is not blamed on a callback that sent a local reply for another stream"
   assert.equal(first.localResponse?.status, 429);
   assert.deepEqual(ids(d.plugin), []);
 });
+
+test("S5 a root id the module did not register, or a test relying on the empty root id, fails naming S5", async () => {
+  const { plugin: wasmPath } = await import("../sdk/plugins.mjs");
+  const wasm = wasmPath("sdk-roots");
+  assert.throws(
+    () => new Host().loadPlugin({ wasm, rootId: "gamma", strict: true }),
+    (e) =>
+      e instanceof StrictModeError &&
+      e.pitfall === "S5" &&
+      /root id "gamma" matches no root context .*registered: "alpha", "beta"/.test(e.message) &&
+      e.cause instanceof PluginLoadError,
+  );
+  assert.throws(
+    () => new Host().loadPlugin({ wasm, strict: true }),
+    (e) => e instanceof StrictModeError && e.pitfall === "S5" && /configures none/.test(e.message),
+  );
+  // configured as deployed: clean
+  const p = new Host().loadPlugin({ wasm, rootId: "alpha", strict: true });
+  p.assertNoViolations();
+});

@@ -1,6 +1,7 @@
 /**
  * Start and configuration checks: S3 (plugin configuration read outside on_configure), S4 (trap
- * in on_configure), M3 (any other trap). S1 is reported by {@link StrictMonitor.restricted}.
+ * in on_configure), S5 (root id), M3 (any other trap). S1 is reported by
+ * {@link StrictMonitor.restricted}.
  */
 import { WasmResult } from "../abi.js";
 import type { PluginTrapError } from "../errors.js";
@@ -20,10 +21,40 @@ const configRead: HostcallCheck = (m, e) => {
   );
 };
 
+/** S5: the module chooses its root by plugin_root_id while the test left it at Envoy's default "". */
+const rootIdRead: HostcallCheck = (m, e) => {
+  if (m.config.rootIdGiven || e.frame?.name !== "proxy_on_context_create") return;
+  if (e.frame.ctx.kind !== "root") return;
+  const path = m.plugin.vm.memory.readString(Number(e.args[0]), Number(e.args[1]));
+  if (path !== "plugin_root_id" && path !== "plugin_root_id\0") return;
+  m.report(
+    "S5",
+    e.ctx,
+    `the module picks its root context by plugin_root_id, but the test configures none (rootId defaults to ""). Production sets it (Istio: the WasmPlugin name) and a mismatch means no root context (503). Pass rootId as deployed`,
+    { hostcall: e.name },
+  );
+};
+
+/** S5: this SDK's own report that no registered root matches the configured root id. */
+const rootIdMissing: HostcallCheck = (m, e) => {
+  if (e.frame?.ctx.kind !== "root") return;
+  const message = m.plugin.vm.memory.readString(Number(e.args[1]), Number(e.args[2]));
+  if (message === null || !message.includes("no root context registered for plugin_root_id"))
+    return;
+  m.report(
+    "S5",
+    e.ctx,
+    `root id "${m.plugin.rootId}" matches no root context the module registered (${message}); Envoy's requests would get 503. Configure the registered id, or register the deployed one`,
+    { hostcall: e.name },
+  );
+};
+
 /** Hostcall checks of this family, by hostcall name. @internal */
 export const START_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
   ["proxy_get_buffer_bytes", configRead],
   ["proxy_get_buffer_status", configRead],
+  ["proxy_get_property", rootIdRead],
+  ["proxy_log", rootIdMissing],
 ];
 
 /** S4 / M3 when a callback trapped. @internal */

@@ -107,6 +107,8 @@ export class StrictMonitor {
   constructor(
     readonly plugin: Plugin,
     readonly settings: StrictSettings,
+    /** What the test configured explicitly (S5: a test relying on the empty root id). */
+    readonly config: { rootIdGiven: boolean } = { rootIdGiven: true },
   ) {}
 
   /** True if check `id` is enabled. */

@@ -257,9 +257,10 @@ export class StrictMonitor {
   }
 
   /**
-   * The plugin failed to load: the error to throw. A strict violation recorded during the load
-   * (S1, S3, S4, X1) becomes a {@link StrictModeError} with the load error as its cause ("throw"
-   * mode; in "collect" mode the load error is thrown and the violations are only recorded).
+   * The plugin failed to load: the error to throw. In "throw" mode a strict violation recorded
+   * during the load (S1, S3, S4, S5, X1) turns it into a {@link StrictModeError} with the load
+   * error as its cause; in "collect" mode the load error is thrown and the violations are only
+   * recorded.
    */
   loadFailed(error: Error): Error {
     if (/missing import/.test(error.message)) {

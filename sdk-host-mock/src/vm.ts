@@ -458,7 +458,8 @@ export class Vm {
         : { kind: "call", fn: name, contextId: context.id, args: unsignedArgs(args), ret: null };
     if (entry !== null) this.trace!.push(entry);
     this.frames.push({ context, effective: null });
-    const strict = this.plugin.strictMonitor;
+    // strict mode of the root the call is for (several roots may share a VM)
+    const strict = context.plugin.strictMonitor;
     strict?.callStart(name, context);
     let ret: unknown;
     try {
@@ -602,8 +603,10 @@ export class Vm {
       });
       return result;
     };
-    const strict = this.plugin.strictMonitor;
     return (...args: (number | bigint)[]) => {
+      // strict mode of the root whose callback is running (several roots may share a VM)
+      const strict = (this.frames[this.frames.length - 1]?.context ?? this.vmContext).plugin
+        .strictMonitor;
       if (this.instantiating) {
         strict?.restricted(traceName, "start section");
         throw new HostTrap(

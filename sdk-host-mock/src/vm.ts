@@ -26,7 +26,8 @@ import {
 import { GuestMemory } from "./memory.js";
 import { defineOwn } from "./properties.js";
 import { MetricIds } from "./metrics.js";
-import type { Plugin } from "./plugin.js";
+import type { LogRecord, Plugin } from "./plugin.js";
+import { decodeHostcallArgs, decodeHostcallOut, type DecodedFields } from "./trace-decode.js";
 import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
 
 /**
@@ -58,6 +59,12 @@ export interface TraceHostcall {
   args: (number | bigint)[];
   /** WasmResult name for `proxy_*`, errno for WASI, null for void. */
   result: string | number | null;
+  /** Decoded arguments (strings, header pairs; pointers omitted), read at call time. */
+  decodedArgs?: DecodedFields;
+  /** Decoded outputs the host wrote (values, tokens, ids), when there are any. */
+  decodedOut?: DecodedFields;
+  /** Log records the hostcall produced (`proxy_log`, WASI `fd_write`). */
+  logs?: LogRecord[];
 }
 
 /** An entry of the call trace. */
@@ -587,22 +594,6 @@ export class Vm {
         return failure;
       }
     };
-    const traced = (contextId: number, args: (number | bigint)[]): unknown => {
-      const result = call(...args);
-      this.trace!.push({
-        kind: "hostcall",
-        fn: traceName,
-        contextId,
-        args: unsignedArgs(args),
-        result:
-          resultKind === "wasm"
-            ? wasmResultName(result as number)
-            : resultKind === "errno"
-              ? (result as number)
-              : null,
-      });
-      return result;
-    };
     return (...args: (number | bigint)[]) => {
       // strict mode of the root whose callback is running (several roots may share a VM)
       const strict = (this.frames[this.frames.length - 1]?.context ?? this.vmContext).plugin
@@ -619,14 +610,37 @@ export class Vm {
         throw new HostTrap("restricted_callback");
       }
       this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
-      if (strict !== null) {
+      if (this.trace === null) {
+        if (strict === null) return call(...args);
         const ctx = this.current();
-        const result = this.trace === null ? call(...args) : traced(ctx.id, args);
+        const result = call(...args);
         strict.hostcall(traceName, args, result, ctx);
         return result;
       }
-      if (this.trace === null) return call(...args);
-      return traced(this.current().id, args);
+      const ctx = this.current();
+      const contextId = ctx.id;
+      const decodedArgs = decodeHostcallArgs(this, traceName, args);
+      const logCount = this.plugin.logs.length;
+      const result = call(...args);
+      const entry: TraceHostcall = {
+        kind: "hostcall",
+        fn: traceName,
+        contextId,
+        args: unsignedArgs(args),
+        result:
+          resultKind === "wasm"
+            ? wasmResultName(result as number)
+            : resultKind === "errno"
+              ? (result as number)
+              : null,
+        decodedArgs,
+      };
+      const out = decodeHostcallOut(this, traceName, args, result, decodedArgs);
+      if (out !== undefined) entry.decodedOut = out;
+      if (this.plugin.logs.length > logCount) entry.logs = this.plugin.logs.slice(logCount);
+      this.trace.push(entry);
+      strict?.hostcall(traceName, args, result, ctx);
+      return result;
     };
   }
 }

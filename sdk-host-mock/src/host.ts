@@ -42,6 +42,8 @@ export class Host {
   readonly metricStore = new MetricStore();
   /** Plugins loaded into this host (in load order). */
   readonly plugins: Plugin[] = [];
+  /** @internal Strict mode: state shared by the VMs of one plugin configuration (S2, T1). */
+  readonly strictGroups = new WeakMap<object, unknown>();
 
   private clockNs: bigint;
   private readonly monotonicBase: bigint;

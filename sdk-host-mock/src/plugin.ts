@@ -173,7 +173,7 @@ export class Plugin implements ContextRef {
     this.strictMonitor =
       strict === null
         ? null
-        : new StrictMonitor(this, strict, { rootIdGiven: options.rootId !== undefined });
+        : new StrictMonitor(this, strict, { rootIdGiven: options.rootId !== undefined, options });
 
     try {
       this.vm = new Vm(this, bytes, {

@@ -493,3 +493,32 @@ test("S5 a root id the module did not register, or a test relying on the empty r
   const p = new Host().loadPlugin({ wasm, rootId: "alpha", strict: true });
   p.assertNoViolations();
 });
+
+test("S2 the same start-up side effect made by two VMs of one plugin configuration fails", () => {
+  const host = new Host();
+  const options = { wasm: watFixture("strict_workers"), strict: true };
+  host.loadPlugin(options); // worker 1
+  throwsStrict(
+    () => host.loadPlugin(options),
+    "S2",
+    /http_call to auth \/token made at start-up \(proxy_on_configure\) by 2 VMs/,
+  );
+  // two different configurations (options objects) are two plugins, not two workers
+  const other = new Host();
+  other.loadPlugin({ wasm: watFixture("strict_workers"), strict: true });
+  other.loadPlugin({ wasm: watFixture("strict_workers"), strict: true });
+});
+
+test("T1 the same tick work done by two VMs of one plugin configuration fails", () => {
+  const host = new Host();
+  const options = { wasm: watFixture("strict_workers"), strict: { ignore: { S2: "T1 test" } } };
+  const a = host.loadPlugin(options);
+  const b = host.loadPlugin(options);
+  a.tick();
+  throwsStrict(() => b.tick(), "T1", /set_shared_data "refreshed" made from on_tick by 2 VMs/);
+  // one VM ticking twice is fine
+  const single = new Host().loadPlugin({ wasm: watFixture("strict_workers"), strict: true });
+  single.tick();
+  single.tick();
+  single.assertNoViolations();
+});

@@ -24,6 +24,7 @@ import { SHARED_HOSTCALL_CHECKS, onCallEndShared } from "./checks-shared.js";
 import { RUNTIME_HOSTCALL_CHECKS } from "./checks-runtime.js";
 import { onCallEndStart, START_HOSTCALL_CHECKS } from "./checks-start.js";
 import { stalledStreams } from "./stall.js";
+import { StrictGroup, WORKER_HOSTCALL_CHECKS } from "./checks-workers.js";
 
 /** Facts about one running plugin callback (one host→VM call). @internal */
 export interface CallFrame {
@@ -83,6 +84,7 @@ const HOSTCALL_CHECKS: Map<string, HostcallCheck[]> = (() => {
     CALLOUT_HOSTCALL_CHECKS,
     SHARED_HOSTCALL_CHECKS,
     RUNTIME_HOSTCALL_CHECKS,
+    WORKER_HOSTCALL_CHECKS,
   ]) {
     for (const [name, check] of table) {
       const list = all.get(name) ?? [];
@@ -104,12 +106,27 @@ export class StrictMonitor {
   private readonly seenTraps = new WeakSet<PluginTrapError>();
   private exportNames: Map<number, string> | null = null;
 
+  /** Side effects of every VM of this plugin configuration (S2, T1). */
+  readonly group: StrictGroup;
+
   constructor(
     readonly plugin: Plugin,
     readonly settings: StrictSettings,
-    /** What the test configured explicitly (S5: a test relying on the empty root id). */
-    readonly config: { rootIdGiven: boolean } = { rootIdGiven: true },
-  ) {}
+    /**
+     * What the test configured: whether it gave a root id (S5: a test relying on the empty root
+     * id), and the options object — VMs loaded with the same one are one configuration (S2, T1).
+     */
+    readonly config: { rootIdGiven: boolean; options?: object } = { rootIdGiven: true },
+  ) {
+    const groups = plugin.host.strictGroups;
+    const key = config.options;
+    let group = key === undefined ? undefined : (groups.get(key) as StrictGroup | undefined);
+    if (group === undefined) {
+      group = new StrictGroup();
+      if (key !== undefined) groups.set(key, group);
+    }
+    this.group = group;
+  }
 
   /** True if check `id` is enabled. */
   on(id: PitfallId): boolean {

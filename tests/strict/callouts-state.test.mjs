@@ -474,51 +474,74 @@ test("Q2 is not blamed on a callback that sent a local reply for another stream"
   assert.deepEqual(ids(d.plugin), []);
 });
 
-test("S5 a root id the module did not register, or a test relying on the empty root id, fails naming S5", async () => {
+test("S5 a root id the module did not register fails naming S5 and the registered ids", async () => {
   const { plugin: wasmPath } = await import("../sdk/plugins.mjs");
   const wasm = wasmPath("sdk-roots");
-  assert.throws(
-    () => new Host().loadPlugin({ wasm, rootId: "gamma", strict: true }),
-    (e) =>
-      e instanceof StrictModeError &&
-      e.pitfall === "S5" &&
-      /root id "gamma" matches no root context .*registered: "alpha", "beta"/.test(e.message) &&
-      e.cause instanceof PluginLoadError,
-  );
-  assert.throws(
-    () => new Host().loadPlugin({ wasm, strict: true }),
-    (e) => e instanceof StrictModeError && e.pitfall === "S5" && /configures none/.test(e.message),
-  );
+  for (const rootId of ["gamma", ""]) {
+    assert.throws(
+      () => new Host().loadPlugin({ wasm, rootId, strict: true }),
+      (e) =>
+        e instanceof StrictModeError &&
+        e.pitfall === "S5" &&
+        new RegExp(
+          `root id "${rootId}" matches no root context .*registered: "alpha", "beta"`,
+        ).test(e.message) &&
+        e.cause instanceof PluginLoadError,
+    );
+  }
   // configured as deployed: clean
   const p = new Host().loadPlugin({ wasm, rootId: "alpha", strict: true });
   p.assertNoViolations();
 });
 
-test("S2 the same start-up side effect made by two VMs of one plugin configuration fails", () => {
-  const host = new Host();
-  const options = { wasm: watFixture("strict_workers"), strict: true };
-  host.loadPlugin(options); // worker 1
+test("S2 the same start-up side effect made by two worker VMs fails", () => {
+  const wasm = watFixture("strict_workers");
   throwsStrict(
-    () => host.loadPlugin(options),
+    () => new Host().loadPlugin({ wasm, workers: 2, strict: true }),
     "S2",
     /http_call to auth \/token made at start-up \(proxy_on_configure\) by 2 VMs/,
   );
-  // two different configurations (options objects) are two plugins, not two workers
-  const other = new Host();
-  other.loadPlugin({ wasm: watFixture("strict_workers"), strict: true });
-  other.loadPlugin({ wasm: watFixture("strict_workers"), strict: true });
+  // one VM: once
+  new Host().loadPlugin({ wasm, strict: true }).assertNoViolations();
+  // two plugins (two configurations) are not two workers of one
+  const host = new Host();
+  host.loadPlugin({ wasm, strict: true });
+  host.loadPlugin({ wasm, strict: true });
 });
 
-test("T1 the same tick work done by two VMs of one plugin configuration fails", () => {
+test("T1 the same tick work done by every worker VM fails", () => {
+  const wasm = watFixture("strict_workers");
   const host = new Host();
-  const options = { wasm: watFixture("strict_workers"), strict: { ignore: { S2: "T1 test" } } };
-  const a = host.loadPlugin(options);
-  const b = host.loadPlugin(options);
-  a.tick();
-  throwsStrict(() => b.tick(), "T1", /set_shared_data "refreshed" made from on_tick by 2 VMs/);
+  const p = host.loadPlugin({
+    wasm,
+    workers: 2,
+    strict: { ignore: { S2: "this test is about T1" } },
+  });
+  throwsStrict(
+    () => host.advanceTime(1000),
+    "T1",
+    /set_shared_data "refreshed" made from on_tick by 2 VMs/,
+  );
+  assert.deepEqual(
+    p.violations.map((v) => v.pitfall),
+    ["T1"],
+  );
   // one VM ticking twice is fine
-  const single = new Host().loadPlugin({ wasm: watFixture("strict_workers"), strict: true });
-  single.tick();
-  single.tick();
-  single.assertNoViolations();
+  const single = new Host();
+  const one = single.loadPlugin({ wasm, strict: true });
+  single.advanceTime(2000);
+  one.assertNoViolations();
+});
+
+test("M2 a callback that spins until it runs out of fuel fails naming M2 (the trap still fails the call)", async () => {
+  const { plugin: wasmPath } = await import("../sdk/plugins.mjs");
+  const p = new Host().loadPlugin({
+    wasm: wasmPath("sandbox-misbehave"),
+    fuel: 100_000,
+    strict: true,
+  });
+  const s = p.newHttpStream();
+  assert.throws(() => s.sendRequestHeaders([...GET, ["x-action", "loop"]]), PluginTrapError);
+  assert.deepEqual(ids(p), ["M2"]);
+  assert.match(p.violations[0].message, /strict M2: proxy_on_request_headers ran out of fuel/);
 });

@@ -1,10 +1,11 @@
 /**
  * Start and configuration checks: S3 (plugin configuration read outside on_configure), S4 (trap
- * in on_configure), S5 (root id), M3 (any other trap). S1 is reported by
- * {@link StrictMonitor.restricted}.
+ * in on_configure), S5 (root id); and what a trap means: M2 (out of fuel), M3 (any other trap).
+ * S1 is reported by {@link StrictMonitor.restricted}.
  */
 import { WasmResult } from "../abi.js";
 import type { PluginTrapError } from "../errors.js";
+import { FUEL_TRAP_MESSAGE } from "../fuel.js";
 import type { CallFrame, HostcallCheck, StrictMonitor } from "./monitor.js";
 
 /** Buffer type 7 = PluginConfiguration (reference §3.3). */
@@ -17,20 +18,6 @@ const configRead: HostcallCheck = (m, e) => {
     "S3",
     e.ctx,
     `${e.name}(PluginConfiguration) in ${e.frame?.name ?? "no callback"}: Envoy exposes the plugin configuration only during on_configure (NotFound here, so the plugin silently runs on defaults). Parse it in on_configure and keep the result on the root context`,
-    { hostcall: e.name },
-  );
-};
-
-/** S5: the module chooses its root by plugin_root_id while the test left it at Envoy's default "". */
-const rootIdRead: HostcallCheck = (m, e) => {
-  if (m.config.rootIdGiven || e.frame?.name !== "proxy_on_context_create") return;
-  if (e.frame.ctx.kind !== "root") return;
-  const path = m.plugin.vm.memory.readString(Number(e.args[0]), Number(e.args[1]));
-  if (path !== "plugin_root_id" && path !== "plugin_root_id\0") return;
-  m.report(
-    "S5",
-    e.ctx,
-    `the module picks its root context by plugin_root_id, but the test configures none (rootId defaults to ""). Production sets it (Istio: the WasmPlugin name) and a mismatch means no root context (503). Pass rootId as deployed`,
     { hostcall: e.name },
   );
 };
@@ -53,7 +40,6 @@ const rootIdMissing: HostcallCheck = (m, e) => {
 export const START_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
   ["proxy_get_buffer_bytes", configRead],
   ["proxy_get_buffer_status", configRead],
-  ["proxy_get_property", rootIdRead],
   ["proxy_log", rootIdMissing],
 ];
 
@@ -61,6 +47,15 @@ export const START_HOSTCALL_CHECKS: [string, HostcallCheck][] = [
 export function onCallEndStart(m: StrictMonitor, frame: CallFrame, trap: PluginTrapError): void {
   if (trap.trapMessage === "restricted_callback") return; // reported as S1
   const what = `: ${trap.trapMessage}${trap.pluginMessage ? ` (${trap.pluginMessage})` : ""}`;
+  if (trap.trapMessage.startsWith(FUEL_TRAP_MESSAGE)) {
+    m.report(
+      "M2",
+      frame.ctx,
+      `${frame.name} ran out of fuel (${trap.trapMessage}): a loop or expensive work in a callback blocks Envoy's worker thread, which serves every connection. Bound the work, move it out of the request path`,
+      { stack: false },
+    );
+    return;
+  }
   if (frame.name === "proxy_on_configure") {
     m.report(
       "S4",

@@ -1,9 +1,8 @@
 /**
- * Checks across the VMs of one plugin configuration (Envoy runs the plugin's lifecycle in a
- * configuration canary and in one VM per worker): S2 (the same start-up side effect made by more
- * than one VM) and T1 (the same tick work done by more than one VM). VMs belong to one
- * configuration when their plugins were loaded with the same options object (worker VMs, or a
- * test loading one configuration twice to stand for two workers).
+ * Checks across the VMs of one plugin (Envoy runs the plugin's lifecycle in a configuration
+ * canary, in one VM per worker, and again in a reloaded VM): S2 (the same start-up side effect
+ * made by more than one VM) and T1 (the same tick work done by more than one VM). The worker
+ * roots of one plugin share one {@link StrictGroup}; VMs are told apart by identity.
  */
 import { WasmResult } from "../abi.js";
 import { decodePairs } from "../pairs.js";

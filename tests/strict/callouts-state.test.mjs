@@ -234,24 +234,29 @@ test("D3 shared-data keys above the limit fail", () => {
   );
 });
 
-test("S6 a shared-data read that misses in its vm_id but exists in another fails", () => {
+test("S6 a shared-data read that misses in its vm_id but another plugin has the key fails", () => {
   const host = new Host();
-  const a = new Driver({ host, plugin: { vmId: "a" } });
+  const a = new Driver({ host, plugin: { vmId: "a", name: "config-loader" } });
   a.setShared("config", "x", 0);
-  const b = new Driver({
-    host,
-    plugin: { vmId: "b", strict: true },
-    handlers: {
-      proxy_on_request_headers() {
-        assert.equal(this.getShared("config").result, 1);
-      },
+  const handlers = {
+    proxy_on_request_headers() {
+      assert.equal(this.getShared("config").result, 1);
     },
-  });
+  };
+  const b = new Driver({ host, handlers, plugin: { vmId: "b", name: "router", strict: true } });
   throwsStrict(
     () => b.plugin.newHttpStream().sendRequestHeaders(GET),
     "S6",
-    /exists under vm_id "a"/,
+    /plugin config-loader has it under vm_id "a"/,
   );
+  // the same plugin under another vm_id keeps its own data on purpose
+  const c = new Driver({
+    host,
+    handlers,
+    plugin: { vmId: "c", name: "config-loader", strict: true },
+  });
+  c.plugin.newHttpStream().sendRequestHeaders(GET);
+  c.plugin.assertNoViolations();
 });
 
 test("T2 a queue registered twice in one vm_id, resolved under the wrong vm_id, or left undequeued fails", () => {
@@ -315,26 +320,28 @@ test("M2 poll_oneoff at runtime and M4 proc_exit fail", () => {
   assert.equal(p.procExitCode, 1); // Envoy's behaviour is kept: proc_exit returned
 });
 
-test("M5 define_metric in a stream callback and increments <= 0 fail", () => {
+test("M5 a metric defined again on every request and increments <= 0 fail; defining it once is fine", () => {
   const d = strictDriver({
     proxy_on_request_headers() {
       this.defineMetric(0, "requests");
     },
   });
+  d.plugin.newHttpStream().sendRequestHeaders(GET); // first definition (lazily): fine
   throwsStrict(
     () => d.plugin.newHttpStream().sendRequestHeaders(GET),
     "M5",
-    /define_metric\("requests"\) in proxy_on_request_headers/,
+    /define_metric\("requests"\) again in proxy_on_request_headers/,
   );
   const inc = strictDriver({
+    proxy_on_configure() {
+      this.counter = this.defineMetric(0, "c").id;
+      return 1;
+    },
     proxy_on_request_headers() {
-      const { id } = this.defineMetric(0, "c");
-      this.x.h_proxy_increment_metric(id, 0n);
+      this.x.h_proxy_increment_metric(this.counter, 0n);
     },
   });
-  inc.plugin.clearViolations();
-  assert.throws(() => inc.plugin.newHttpStream().sendRequestHeaders(GET));
-  assert.ok(inc.plugin.violations.some((v) => /increments <= 0/.test(v.message)));
+  throwsStrict(() => inc.plugin.newHttpStream().sendRequestHeaders(GET), "M5", /increments <= 0/);
 });
 
 test("X3 a dotted property path and a stream attribute read on the root fail", () => {

@@ -21,6 +21,10 @@ const DELIBERATE = {
   "tests/sdk/grpc.test.mjs": ["C2"],
   // resolving a queue under a vm_id that has none (NotFound)
   "tests/sdk/queues.test.mjs": ["T2"],
+  // stream attributes read on the root context return NotFound (ABI §5.2)
+  "tests/sdk/attributes.test.mjs": ["X3"],
+  // cas 0 overwrites, a CasMismatch reported to the caller
+  "tests/sdk/shared-data.test.mjs": ["D2"],
   // a local reply followed by Continue: tests that the host masks it (ABI §2.3)
   "tests/sdk/exports.test.mjs": ["Q2"],
   // Q2 as above; header access after release returns null / BadArgument (ABI §6.5)

@@ -116,12 +116,13 @@ test("P2 body rewritten to another length while content-length stays", () => {
   throwsStrict(() => s.complete(), "P2", /8 bytes went upstream but content-length says 12/);
 });
 
-test("M5 a metric defined per request", () => {
-  const s = load().newHttpStream();
+test("M5 a metric defined again on every request", () => {
+  const p = load();
+  p.newHttpStream().sendRequestHeaders(req("metric-per-request"));
   throwsStrict(
-    () => s.sendRequestHeaders(req("metric-per-request")),
+    () => p.newHttpStream().sendRequestHeaders(req("metric-per-request")),
     "M5",
-    /define_metric\("requests_\/"\) in proxy_on_request_headers/,
+    /define_metric\("requests_\/"\) again in proxy_on_request_headers/,
   );
 });
 

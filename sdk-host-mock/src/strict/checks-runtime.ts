@@ -1,6 +1,6 @@
 /**
- * Runtime checks: M2 (sleep/yield at runtime), M4 (proc_exit), M5 (metrics defined per request,
- * too many metric names, counter increments <= 0), X3 (property path as one dotted string;
+ * Runtime checks: M2 (sleep/yield at runtime), M4 (proc_exit), M5 (a metric defined again from a
+ * stream callback, too many metric names, counter increments <= 0), X3 (property path as one dotted string;
  * stream attributes read from a root context).
  */
 import { WasmResult } from "../abi.js";
@@ -29,11 +29,16 @@ const sleep: HostcallCheck = (m, e) => {
 const defineMetric: HostcallCheck = (m, e) => {
   if (e.result !== WasmResult.Ok) return;
   const name = m.plugin.vm.memory.readString(Number(e.args[1]), Number(e.args[2])) ?? "?";
-  if (e.ctx.kind === "http" || e.ctx.kind === "tcp")
+  // Defining a name again allocates a new id bound to the same stat (ABI §3.9): harmless once
+  // per name (lazily, e.g. per label value), a leak when done on every request.
+  const defined = m.definedMetrics(m.plugin.vm);
+  const again = defined.has(name);
+  defined.add(name);
+  if (again && (e.ctx.kind === "http" || e.ctx.kind === "tcp"))
     m.report(
       "M5",
       e.ctx,
-      `define_metric("${name}") in ${e.frame?.name ?? "?"} (a stream callback): each call allocates a metric id kept for the VM's life. Define metrics once in on_vm_start/on_configure and keep the ids`,
+      `define_metric("${name}") again in ${e.frame?.name ?? "?"} (a stream callback): every call allocates a new metric id kept for the VM's life. Define each metric once (in on_configure, or the first time a label value is seen) and keep its id`,
       { hostcall: e.name },
     );
   const names = m.plugin.host.metricStore.all().length;

@@ -1,6 +1,6 @@
 /**
  * Shared state checks: S6 (shared-data read missing in its own vm_id namespace but present in
- * another), D2 (blind overwrite of a key read in the same callback; CasMismatch without retry),
+ * another plugin's), D2 (blind overwrite of a key read in the same callback; CasMismatch without retry),
  * D3 (shared-data keys above the limit), T2 (queue registered by two plugins of one vm_id,
  * resolved under the wrong vm_id).
  */
@@ -26,12 +26,19 @@ const getShared: HostcallCheck = (m, e) => {
     return;
   }
   if (e.result !== WasmResult.NotFound) return;
-  const elsewhere = otherVmIds(m).find((v) => m.plugin.host.sharedData.get(v, k) !== null);
-  if (elsewhere !== undefined)
+  // Another plugin (by name) under another vm_id has the key: this one expected to share it. The
+  // same plugin deployed under two vm_ids keeps separate data on purpose (first reads miss).
+  const other = m.plugin.host.plugins.find(
+    (p) =>
+      p.vmId !== m.plugin.vmId &&
+      p.name !== m.plugin.name &&
+      m.plugin.host.sharedData.get(p.vmId, k) !== null,
+  );
+  if (other !== undefined)
     m.report(
       "S6",
       e.ctx,
-      `shared-data key "${k}" is not in this plugin's vm_id namespace "${m.plugin.vmId}" but exists under vm_id "${elsewhere}": shared data is namespaced by vm_id, plugins with different vm_ids never see each other's keys`,
+      `shared-data key "${k}" is not in this plugin's vm_id namespace "${m.plugin.vmId}" but plugin ${other.name} has it under vm_id "${other.vmId}": shared data is namespaced by vm_id, plugins with different vm_ids never see each other's keys`,
       { hostcall: e.name },
     );
 };

@@ -105,6 +105,7 @@ export class StrictMonitor {
   private readonly streams = new Map<number, StreamFacts>();
   private readonly seenTraps = new WeakSet<PluginTrapError>();
   private exportNames: Map<number, string> | null = null;
+  private readonly metricNames = new WeakMap<object, Set<string>>();
 
   /** Side effects of every VM of this plugin configuration (S2, T1). */
   readonly group: StrictGroup;
@@ -116,6 +117,13 @@ export class StrictMonitor {
     group?: StrictGroup,
   ) {
     this.group = group ?? new StrictGroup();
+  }
+
+  /** Metric names defined in `vm` so far (M5). */
+  definedMetrics(vm: object): Set<string> {
+    let names = this.metricNames.get(vm);
+    if (names === undefined) this.metricNames.set(vm, (names = new Set()));
+    return names;
   }
 
   /** True if check `id` is enabled. */

@@ -52,3 +52,6 @@ export { splitPropertyPath } from "./util/property-path";
 export { getCurrentTimeNanoseconds } from "./hostcalls/time";
 export { lastResult } from "./hostcalls/result";
 export { JsonKind, JsonParseResult, JsonValue, parseJson } from "./util/json";
+export { base64Decode, base64Encode, base64UrlDecode, base64UrlEncode } from "./util/base64";
+export { sha256 } from "./util/sha256";
+export { constantTimeEqual, hmacSha256 } from "./util/hmac";

@@ -2,9 +2,10 @@
 // or unknown keys get a 401 local reply, bad configurations are rejected.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/api-key.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/api-key.wasm", import.meta.url));
 const rootId = "api-key";
 const configuration = JSON.stringify({ keys: { "k-123": "mobile-app", "k-456": "partner" } });
 

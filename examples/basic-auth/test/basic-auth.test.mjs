@@ -4,9 +4,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/basic-auth.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/basic-auth.wasm", import.meta.url));
 const rootId = "basic-auth";
 const digest = (password) => createHash("sha256").update(password).digest("hex");
 const configuration = JSON.stringify({

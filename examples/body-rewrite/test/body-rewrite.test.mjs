@@ -2,9 +2,10 @@
 // content-length is dropped; other content types and header-only responses pass untouched.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/body-rewrite.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/body-rewrite.wasm", import.meta.url));
 const rootId = "body-rewrite";
 const configuration = JSON.stringify({
   replace: { "internal.example.com": "api.example.com", secret: "******" },

@@ -4,9 +4,10 @@
 // every response (local replies included) gets the security headers; bad configurations fail.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/cors.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/cors.wasm", import.meta.url));
 const rootId = "cors";
 const config = {
   allowedOrigins: ["https://app.example.com", "https://*.example.org"],

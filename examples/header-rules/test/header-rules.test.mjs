@@ -2,9 +2,10 @@
 // bad configurations are rejected with a log line naming the field.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/header-rules.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/header-rules.wasm", import.meta.url));
 const rootId = "header-rules";
 
 const config = JSON.stringify({

@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/jwt-auth.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/jwt-auth.wasm", import.meta.url));
 const rootId = "jwt-auth";
 const secret = "orders-api-signing-secret-0123456789";
 const NOW = 1_800_000_000; // seconds; the host clock in these tests

@@ -7,7 +7,8 @@
 //     so the check cannot pass by accident);
 //   - the configuration (a google.protobuf.StringValue) is accepted by the plugin's onConfigure;
 //   - every cluster named in the file (routes, gRPC services, cluster fields of the plugin's
-//     configuration) is defined, and the plugin is loaded knowing only those clusters.
+//     configuration) is defined, the plugin is loaded knowing only those clusters, and the
+//     callouts one probe request (or connection) and a minute of ticks make go to them.
 // The istio.yaml WasmPlugin gets the same treatment through pluginName and pluginConfig.
 // New examples are covered by iterating over the folder.
 import assert from "node:assert/strict";
@@ -126,6 +127,47 @@ function assertStarts(name, where, settings) {
   return plugin;
 }
 
+/**
+ * Drives one request (HTTP filters) or connection (network filters) through a plugin loaded
+ * without a cluster list, lets a minute of ticks pass, and asserts every HTTP/gRPC callout it
+ * made went to a cluster the Envoy config defines (catches cluster names hard-coded in the
+ * plugin, which no configuration check sees).
+ */
+function assertCalloutsReachDefinedClusters(name, where, filter, settings, defined) {
+  const host = new Host();
+  const plugin = host.loadPlugin({
+    wasm: join(examplesDir, name, "build", `${name}.wasm`),
+    name,
+    ...settings,
+  });
+  if (filter === "envoy.filters.http.wasm") {
+    const stream = plugin.newHttpStream();
+    stream.sendRequestHeaders(
+      [
+        [":method", "GET"],
+        [":path", "/"],
+        [":authority", "example.com"],
+      ],
+      { endOfStream: true },
+    );
+    if (!stream.localResponse && !stream.requestPaused) {
+      stream.sendResponseHeaders([[":status", "200"]], { endOfStream: true });
+    }
+    stream.complete();
+  } else if (filter === "envoy.filters.network.wasm") {
+    const connection = plugin.newTcpStream();
+    connection.sendNewConnection();
+    connection.closeDownstream("remote");
+  }
+  host.advanceTime(60_000);
+  for (const call of [...plugin.httpCalls, ...plugin.grpcCalls]) {
+    assert.ok(
+      defined.has(call.cluster),
+      `${where}: a callout goes to undefined cluster "${call.cluster}"`,
+    );
+  }
+}
+
 /** Asserts the module refuses a root id it does not register (proves the root id check bites). */
 function assertRejectsRootId(name, settings) {
   assert.throws(
@@ -189,16 +231,21 @@ for (const name of examples) {
           }
           pluginConfigs.push([where, configuration]);
           rootIds.push(plugin.root_id);
-          settingsList.push([where, { rootId: plugin.root_id, configuration, vmConfiguration }]);
+          settingsList.push([
+            where,
+            filter,
+            { rootId: plugin.root_id, configuration, vmConfiguration },
+          ]);
         }
         assert.ok(rootIds.includes(name), `a Wasm plugin in envoy.yaml has root_id "${name}"`);
         const { defined, referenced } = clusters(config, pluginConfigs);
         for (const ref of referenced) {
           assert.ok(defined.has(ref.name), `${ref.path}: cluster "${ref.name}" is not defined`);
         }
-        for (const [where, settings] of settingsList) {
+        for (const [where, filter, settings] of settingsList) {
           assertStarts(name, where, { ...settings, clusters: [...defined] });
           assertRejectsRootId(name, settings);
+          assertCalloutsReachDefinedClusters(name, where, filter, settings, defined);
         }
       });
     }

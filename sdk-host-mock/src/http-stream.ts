@@ -141,10 +141,16 @@ export class HttpStream implements ContextRef {
   resetReason: string | null = null;
   /** True after {@link complete} (or a reset) ran the teardown. */
   completed = false;
+  /**
+   * @internal The body buffer as the last body callback of each direction left it (request,
+   * response), for transcripts; null before any body callback.
+   */
+  readonly bodyAfterCallback: [Uint8Array | null, Uint8Array | null] = [null, null];
 
   private readonly req = new Direction();
   private readonly res = new Direction();
   private created = false;
+  private logged = false;
   private requestAborted = false;
   private responseOverridden = false;
   private readonly startNs: bigint;
@@ -221,6 +227,25 @@ export class HttpStream implements ContextRef {
   /** Response trailers arrive (`proxy_on_response_trailers`). */
   sendResponseTrailers(trailers: HeadersInput): TrailersStatusName | NotDeliveredStatus {
     return this.plugin.host.dispatch(() => this.onTrailers(1, headerListFrom(trailers), false));
+  }
+
+  /**
+   * The access-log phase alone: `proxy_on_log` now (creating the in-VM context first if needed);
+   * a later {@link complete} then runs only `proxy_on_done` → `proxy_on_delete`. Envoy logs a
+   * stream once, right before destroying it; this splits the two for step-by-step scenarios.
+   */
+  accessLog(): void {
+    this.plugin.host.dispatch(() => {
+      if (this.completed || this.logged || this.vm.failed) return;
+      this.logged = true;
+      this.ensureCreated();
+      this.inLogPhase = true;
+      try {
+        this.invoke("proxy_on_log", [this.id]);
+      } finally {
+        this.inLogPhase = false;
+      }
+    });
   }
 
   /**
@@ -594,6 +619,7 @@ export class HttpStream implements ContextRef {
       raw = this.invoke(CALLBACKS[dir].body, [this.id, d.body.size, eos ? 1 : 0]);
     } finally {
       d.inBodyCallback = false;
+      this.bodyAfterCallback[dir] = d.body ? d.body.bytes : null;
     }
     let status =
       raw === undefined || raw === null ? FilterDataStatus.Continue : clampDataStatus(raw);
@@ -771,11 +797,14 @@ export class HttpStream implements ContextRef {
     }
     try {
       this.ensureCreated();
-      this.inLogPhase = true;
-      try {
-        this.invoke("proxy_on_log", [this.id]);
-      } finally {
-        this.inLogPhase = false;
+      if (!this.logged) {
+        this.logged = true;
+        this.inLogPhase = true;
+        try {
+          this.invoke("proxy_on_log", [this.id]);
+        } finally {
+          this.inLogPhase = false;
+        }
       }
       this.invoke("proxy_on_done", [this.id]);
       this.invoke("proxy_on_delete", [this.id]);

@@ -65,3 +65,18 @@ export {
   type NetworkStatusName,
   type NotDeliveredStatus,
 } from "./abi.js";
+export {
+  runScenario,
+  loadScenario,
+  scenarioFromText,
+  ScenarioError,
+  stringifyTranscript,
+  type Transcript,
+  type Fact,
+  type Scenario,
+  type ScenarioStep,
+  type RunScenarioOptions,
+  type ScenarioResult,
+  type ScenarioFailure,
+} from "./scenario/index.js";
+export type { DecodedFields, DecodedValue } from "./trace-decode.js";

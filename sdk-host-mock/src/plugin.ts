@@ -95,8 +95,8 @@ export class Plugin implements ContextRef {
   /** @internal */ readonly vmConfiguration: Uint8Array;
   /** @internal */ readonly properties: PropertyTree;
   /** @internal */ readonly environment: Record<string, string>;
-  /** Level returned by `proxy_get_log_level` (0 trace … 5 critical, 6 off). */
-  readonly logLevel: number;
+  /** Level returned by `proxy_get_log_level` (0 trace … 5 critical, 6 off); see {@link setLogLevel}. */
+  logLevel: number;
   /** Whether header StopIteration is passed through (§6.3). */
   readonly allowOnHeadersStopIteration: boolean;
   /** Fail-open instead of fail-closed after a trap (§6.15). */
@@ -306,6 +306,50 @@ export class Plugin implements ContextRef {
     return out;
   }
 
+  /**
+   * Log records at `level` or more severe, in order: `logsAt("warn")` = warn, error and
+   * critical records (use {@link logMessages} for one exact level).
+   */
+  logsAt(level: LogLevelName): LogRecord[] {
+    const min = LOG_LEVEL_NAMES.indexOf(level);
+    return this.logs.filter((l) => LOG_LEVEL_NAMES.indexOf(l.level) >= min);
+  }
+
+  /**
+   * Changes the host's log level at run time, as Envoy's admin `/logging` endpoint does: later
+   * `proxy_get_log_level` calls return it and records below it are no longer kept.
+   */
+  setLogLevel(level: LogLevelName | "off"): void {
+    const n = level === "off" ? 6 : LOG_LEVEL_NAMES.indexOf(level);
+    if (n < 0) throw new TypeError(`unknown log level ${String(level)}`);
+    this.logLevel = n;
+  }
+
+  /** HTTP callouts still waiting for an answer (not responded, failed, timed out or cancelled). */
+  get pendingHttpCalls(): HttpCallRecord[] {
+    return this.httpCalls.filter((c) => !c.answered);
+  }
+
+  /** gRPC calls and streams still open (not answered, closed by the peer or cancelled). */
+  get pendingGrpcCalls(): GrpcCallRecord[] {
+    return this.grpcCalls.filter((c) => !c.done);
+  }
+
+  /**
+   * Items waiting in shared queue `name` of namespace `vmId` (default: this plugin's vm_id),
+   * oldest first, as copies; null if no such queue is registered (reference §3.8, §6.11).
+   */
+  queueItems(name: string, vmId: string = this.vmId): Uint8Array[] | null {
+    const token = this.host.sharedQueues.resolve(vmId, name);
+    const queue = token === null ? null : this.host.sharedQueues.get(token);
+    return queue ? queue.items.map((i) => i.slice()) : null;
+  }
+
+  /** {@link queueItems} decoded as UTF-8 text. */
+  queueTexts(name: string, vmId: string = this.vmId): string[] | null {
+    return this.queueItems(name, vmId)?.map((i) => new TextDecoder().decode(i)) ?? null;
+  }
+
   /** Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily. */
   newHttpStream(options: StreamOptions = {}): HttpStream {
     return new HttpStream(this, options);
@@ -361,7 +405,8 @@ export class Plugin implements ContextRef {
       "response-trailers",
       response.trailers ? headerListFrom(response.trailers) : [],
     );
-    this.host.dispatch(() =>
+    rec.answered = true;
+    this.answer(() =>
       this.deliverHttpCall(rec, { headers, body: toBytes(response.body ?? ""), trailers }),
     );
   }
@@ -369,7 +414,8 @@ export class Plugin implements ContextRef {
   /** Delivers an HTTP-callout failure (reset): callback with zeros, `get_status` → (11, "reset"). */
   failHttpCall(call: number | HttpCallRecord): void {
     const rec = this.findHttpCall(call);
-    this.host.dispatch(() => this.deliverHttpCall(rec, null));
+    rec.answered = true;
+    this.answer(() => this.deliverHttpCall(rec, null));
   }
 
   /**
@@ -382,7 +428,7 @@ export class Plugin implements ContextRef {
   ): void {
     const rec = this.grpcCall(token);
     if (!rec || rec.kind !== "call") throw new Error(`no gRPC call with token ${token}`);
-    this.host.dispatch(() => {
+    this.answer(() => {
       if (rec.done) return;
       rec.done = true;
       if ((response.status ?? 0) !== 0)
@@ -402,7 +448,7 @@ export class Plugin implements ContextRef {
   ): void {
     const rec = this.grpcCall(token);
     if (!rec || rec.kind !== "stream") throw new Error(`no gRPC stream with token ${token}`);
-    this.host.dispatch(() => {
+    this.answer(() => {
       if (rec.done || this.vm.failed || this.state === "deleted") return;
       if ("initialMetadata" in event) {
         const md = new HeaderMap("other", headerListFrom(event.initialMetadata));
@@ -430,30 +476,24 @@ export class Plugin implements ContextRef {
   }
 
   /**
-   * Host-initiated foreign function (0.2.x): stages `args` as buffer 8 and calls
+   * Host-initiated foreign function (0.2.x): stages `args` as buffer 8 of the root context
+   * (it stays readable after the call until the next staging, as in Envoy) and calls
    * `proxy_on_foreign_function(root, functionId, args.length)`.
    */
   callForeignFunction(functionId: number, args: string | Uint8Array): void {
     this.host.dispatch(() => {
       if (this.vm.failed || this.state === "deleted") return;
+      // Stays staged after the call, like Envoy's per-context `buffer_` (reference §3.3).
       this.callData = toBytes(args);
-      try {
-        this.vm.call("proxy_on_foreign_function", this, [
-          this.id,
-          functionId,
-          this.callData.length,
-        ]);
-      } finally {
-        this.callData = null;
-      }
+      this.vm.call("proxy_on_foreign_function", this, [this.id, functionId, this.callData.length]);
     });
   }
 
   /**
    * Answers a DNS lookup started with `envoy_resolve_dns` (Envoy `Context::onResolveDns`,
    * reference §3.11, §5.8): calls `envoy_on_resolve_dns(root_id, token, data_size)` on the root
-   * context that made the call, with the result staged as buffer 8 (CallData) for the duration
-   * of the callback:
+   * context that made the call, with the result staged as buffer 8 (CallData) of the root
+   * context (it stays there until the next staging, as in Envoy):
    * `u32 N`, then N × `u32 ttl_seconds`, then the N addresses, each NUL-terminated (all LE).
    * `answers = null` is a failed resolution: buffer 8 is empty and `data_size` is 0 (an empty
    * array is a successful lookup with no answers: 4 bytes, N = 0).
@@ -465,16 +505,21 @@ export class Plugin implements ContextRef {
       throw new Error(`no DNS request with token ${token}`);
     if (this.answeredDns.has(token)) throw new Error(`DNS request ${token} was already answered`);
     this.answeredDns.add(token);
-    this.host.dispatch(() => {
+    this.answer(() => {
       if (this.vm.failed || this.state === "deleted") return;
       const data = answers === null ? new Uint8Array(0) : encodeDnsAnswers(answers);
-      this.callData = data;
-      try {
-        this.vm.call("envoy_on_resolve_dns", this, [this.id, token, data.length]);
-      } finally {
-        this.callData = null;
-      }
+      this.callData = data; // stays staged after the call, like Envoy's `buffer_`
+      this.vm.call("envoy_on_resolve_dns", this, [this.id, token, data.length]);
     });
+  }
+
+  /**
+   * Runs an answer from "upstream" (callout response, gRPC event, DNS result) as a host event.
+   * One that arrives while this VM is running a call (e.g. from a test hook or foreign function
+   * invoked by the plugin) is queued until that call returns, as Envoy does (reference §6.7).
+   */
+  private answer(deliver: () => void): void {
+    this.host.dispatch(() => (this.vm.inCall ? this.host.defer(deliver) : deliver()));
   }
 
   // ------------------------------------------------------------------ internal (hostcalls)

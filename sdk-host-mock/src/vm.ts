@@ -26,7 +26,8 @@ import {
 import { GuestMemory } from "./memory.js";
 import { defineOwn } from "./properties.js";
 import { MetricIds } from "./metrics.js";
-import type { Plugin } from "./plugin.js";
+import type { LogRecord, Plugin } from "./plugin.js";
+import { decodeHostcallArgs, decodeHostcallOut, type DecodedFields } from "./trace-decode.js";
 import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
 
 /**
@@ -58,6 +59,12 @@ export interface TraceHostcall {
   args: (number | bigint)[];
   /** WasmResult name for `proxy_*`, errno for WASI, null for void. */
   result: string | number | null;
+  /** Decoded arguments (strings, header pairs; pointers omitted), read at call time. */
+  decodedArgs?: DecodedFields;
+  /** Decoded outputs the host wrote (values, tokens, ids), when there are any. */
+  decodedOut?: DecodedFields;
+  /** Log records the hostcall produced (`proxy_log`, WASI `fd_write`). */
+  logs?: LogRecord[];
 }
 
 /** An entry of the call trace. */
@@ -595,8 +602,10 @@ export class Vm {
       this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
       if (this.trace === null) return call(...args);
       const contextId = this.current().id;
+      const decodedArgs = decodeHostcallArgs(this, traceName, args);
+      const logCount = this.plugin.logs.length;
       const result = call(...args);
-      this.trace.push({
+      const entry: TraceHostcall = {
         kind: "hostcall",
         fn: traceName,
         contextId,
@@ -607,7 +616,12 @@ export class Vm {
             : resultKind === "errno"
               ? (result as number)
               : null,
-      });
+        decodedArgs,
+      };
+      const out = decodeHostcallOut(this, traceName, args, result, decodedArgs);
+      if (out !== undefined) entry.decodedOut = out;
+      if (this.plugin.logs.length > logCount) entry.logs = this.plugin.logs.slice(logCount);
+      this.trace.push(entry);
       return result;
     };
   }

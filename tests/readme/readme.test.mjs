@@ -41,7 +41,8 @@ test("the README plugin compiles from the packed package and its test passes", (
     const installed = join(project, "node_modules", "proxy-wasm-as");
     mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["xzf", join(project, tarball), "-C", installed, "--strip-components=1"]);
-    // The compiler and the WASI shim as npm would install them next to the package.
+    // The compiler, the WASI shim and the runtime dependency (yaml) as npm would install them
+    // next to the package.
     mkdirSync(join(project, "node_modules", "@assemblyscript"), { recursive: true });
     symlinkSync(
       join(root, "node_modules/assemblyscript"),
@@ -51,6 +52,7 @@ test("the README plugin compiles from the packed package and its test passes", (
       join(root, "node_modules/@assemblyscript/wasi-shim"),
       join(project, "node_modules/@assemblyscript/wasi-shim"),
     );
+    symlinkSync(join(root, "node_modules/yaml"), join(project, "node_modules/yaml"));
     mkdirSync(join(project, "assembly"));
     mkdirSync(join(project, "test"));
     writeFileSync(join(project, "package.json"), '{ "name": "hello", "type": "module" }\n');

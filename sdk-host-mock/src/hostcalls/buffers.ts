@@ -24,7 +24,11 @@ export function getBuffer(ctx: ContextRef, type: number): BufferLike | null {
     case 7:
       return p.configurationReadable ? new ReadOnlyBuffer(p.configuration) : null;
     case 8:
-      return p.callData ? new ReadOnlyBuffer(p.callData) : null;
+      // Envoy returns its per-context `buffer_` for CallData: never NotFound, holding whatever
+      // was staged last (empty until then). Modelled: the call data staged on the root context
+      // (foreign-function arguments, DNS answers); Envoy's aliasing of `buffer_` with other
+      // buffer reads on the same context is not.
+      return ctx.kind === "root" && p.callData ? new ReadOnlyBuffer(p.callData) : NULL_BUFFER;
     default:
       return null;
   }

@@ -52,6 +52,28 @@ export { splitPropertyPath } from "./util/property-path";
 export { getCurrentTimeNanoseconds } from "./hostcalls/time";
 export { lastResult } from "./hostcalls/result";
 export { JsonKind, JsonParseResult, JsonValue, parseJson } from "./util/json";
+export { CalloutStatus } from "./api/callout-status";
+export {
+  DEFAULT_HTTP_CALL_TIMEOUT_MS,
+  httpCall,
+  HttpCallHandler,
+  HttpCallRequest,
+  HttpCallResponse,
+} from "./api/http-call";
+export {
+  DEFAULT_GRPC_CALL_TIMEOUT_MS,
+  grpcCall,
+  GrpcCall,
+  GrpcCallHandler,
+  GrpcMessage,
+  GrpcStream,
+  GrpcStreamHandler,
+  openGrpcStream,
+} from "./api/grpc";
+export { PeriodicTask, PeriodicTasks } from "./api/timers";
+export { gcd, PeriodicSchedule } from "./util/periodic";
+export { SharedQueue } from "./api/queues";
+export { callForeignFunction, clearRouteCache, getForeignFunctionArguments } from "./api/foreign";
 export { base64Decode, base64Encode, base64UrlDecode, base64UrlEncode } from "./util/base64";
 export { sha256 } from "./util/sha256";
 export { constantTimeEqual, hmacSha256 } from "./util/hmac";

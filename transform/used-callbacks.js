@@ -54,8 +54,11 @@ const OPTIONAL = {
 /** Internal names of the SDK's callback dispatchers (the only exports this transform removes). */
 const SDK_DISPATCHERS = /^~lib\/proxy-wasm-as\/assembly\/dispatcher\//;
 
-/** Files of the SDK's own context classes, whose methods are the defaults and do not count. */
-const SDK_CLASSES = /^~lib\/proxy-wasm-as\/assembly\/api\/(root|http|stream)-context$/;
+/**
+ * The SDK's own files: their methods are the defaults of the context classes, or helpers that
+ * merely share a callback's name (`PeriodicTasks.onTick`), and do not count.
+ */
+const SDK_CLASSES = /^~lib\/proxy-wasm-as\/assembly\//;
 
 function collectMethodNames(statements, sourcePath, into) {
   for (const statement of statements ?? []) {

@@ -6,6 +6,7 @@ import { refreshLogLevel } from "../api/log";
 import { RootContext } from "../api/root-context";
 import { StreamContext } from "../api/stream-context";
 import { dispatcher } from "./dispatcher";
+import { streamDeletedHook } from "./pending-callouts";
 
 /** Host → plugin: a root (`parentContextId` 0) or stream context was created. */
 export function proxy_on_context_create(contextId: u32, parentContextId: u32): void {
@@ -78,6 +79,12 @@ export function proxy_on_log(contextId: u32): void {
   }
 }
 
+/** Forgets (and cancels where possible) the callouts of a deleted stream (pitfall C6). */
+function releaseCallouts(contextId: u32): void {
+  const hook = streamDeletedHook;
+  if (hook !== null) hook(contextId);
+}
+
 /** Host → plugin: last call for a context. */
 export function proxy_on_delete(contextId: u32): void {
   const context = dispatcher.find(contextId);
@@ -88,9 +95,11 @@ export function proxy_on_delete(contextId: u32): void {
         break;
       case ContextKind.Http:
         changetype<HttpContext>(context).onDelete();
+        releaseCallouts(contextId);
         break;
       case ContextKind.Stream:
         changetype<StreamContext>(context).onDelete();
+        releaseCallouts(contextId);
         break;
     }
     dispatcher.remove(contextId);

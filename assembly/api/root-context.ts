@@ -76,9 +76,10 @@ export class RootContext extends BaseContext {
 
   /**
    * Creates the context for a new TCP connection, or returns null when this plugin does not
-   * handle TCP. Consulted only when `createHttpContext` returned null: the host does not say
-   * whether a new stream is HTTP or TCP, so a plugin serves one kind; configure an HTTP plugin
-   * and a TCP plugin as two roots (`registerRootContext(…, rootId)`) to do both.
+   * handle TCP. The host does not say whether a new stream is HTTP or TCP: the SDK asks
+   * `createHttpContext` first, and asks this method when that returned null or when the
+   * stream's first callback turns out to be a TCP one (the HTTP context is then dropped without
+   * any of its callbacks running). So one root may serve both kinds.
    */
   createStreamContext(contextId: u32): StreamContext | null {
     return null;

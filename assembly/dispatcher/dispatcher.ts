@@ -110,6 +110,17 @@ export class Dispatcher {
     const context = this.find(contextId);
     if (context !== null && context.kind == kind) return context;
     if (context !== null && context.kind == ContextKind.Declined) return null;
+    // proxy_on_context_create does not say whether a stream is HTTP or TCP: a root that creates
+    // both kinds got an HTTP context; the first TCP callback swaps in its TCP context.
+    if (context !== null && context.kind == ContextKind.Http && kind == ContextKind.Stream) {
+      const tcp = changetype<HttpContext>(context).root.createStreamContext(contextId);
+      if (tcp !== null) {
+        this.contexts.set(contextId, tcp);
+        this.lastId = contextId;
+        this.lastContext = tcp;
+        return tcp;
+      }
+    }
     // Callback families rather than export names keep the strings (static data) small.
     if (isLogEnabled(LogLevel.Warn)) {
       logWarn(

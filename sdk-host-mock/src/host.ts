@@ -2,11 +2,21 @@ import { MetricStore, type MetricRecord } from "./metrics.js";
 import { SharedDataStore, SharedQueueStore } from "./shared-data.js";
 import { Plugin, type PluginOptions } from "./plugin.js";
 import { defineOwn } from "./properties.js";
+import { VmRegistry } from "./vm-models.js";
+import { instrumentFuel } from "./fuel.js";
+import { fetchModule } from "./loader.js";
 
 /** Options of {@link Host}. */
 export interface HostOptions {
   /** Start time of the fake clock in epoch milliseconds (default: `Date.now()` at construction). */
   now?: number;
+  /**
+   * Defaults for every {@link Host.loadPlugin} of this host, e.g. `{ vmModel: "per-request" }`
+   * or `{ workers: 2, failurePolicy: "reload", fuel: 1e6 }` to run a whole suite under a
+   * sandbox setting (see `docs/sandbox.md`). A plugin's own options win; a plugin's legacy
+   * `failOpen` replaces a default `failurePolicy`.
+   */
+  pluginDefaults?: Omit<Partial<PluginOptions>, "wasm">;
 }
 
 /** A snapshot of one metric, as returned by {@link Host.metrics}. */
@@ -42,7 +52,11 @@ export class Host {
   readonly metricStore = new MetricStore();
   /** Plugins loaded into this host (in load order). */
   readonly plugins: Plugin[] = [];
+  /** @internal VMs that plugins may share (VM models `"shared"`, `"per-plugin"`). */
+  readonly vmRegistry = new VmRegistry();
 
+  private readonly envoyStats = new Map<string, number>();
+  private readonly fuelCache = new Map<string, Uint8Array>();
   private clockNs: bigint;
   private readonly monotonicBase: bigint;
   private timers: TimerEvent[] = [];
@@ -53,7 +67,10 @@ export class Host {
   private hostErrors: unknown[] = [];
   private connectionIds = 0;
 
+  private readonly pluginDefaults: Omit<Partial<PluginOptions>, "wasm">;
+
   constructor(options: HostOptions = {}) {
+    this.pluginDefaults = { ...(options.pluginDefaults ?? {}) };
     this.clockNs = BigInt(Math.round(options.now ?? Date.now())) * 1_000_000n;
     this.monotonicBase = this.clockNs;
   }
@@ -106,9 +123,53 @@ export class Host {
    * `proxy_on_vm_start`, `proxy_on_configure`. Throws {@link PluginLoadError} on failure.
    */
   loadPlugin(options: PluginOptions): Plugin {
-    const plugin = this.dispatch(() => new Plugin(this, options));
+    const defaults = { ...this.pluginDefaults };
+    if (options.failOpen !== undefined) delete defaults.failurePolicy;
+    const merged: PluginOptions = { ...defaults, ...options };
+    const plugin = this.dispatch(() => new Plugin(this, merged));
     this.plugins.push(plugin);
     return plugin;
+  }
+
+  /**
+   * Loads a plugin whose module may come from an `http:`/`https:` URL (fetched first, checked
+   * against `sha256` if given); otherwise as {@link loadPlugin}.
+   */
+  async loadPluginAsync(options: PluginOptions): Promise<Plugin> {
+    const bytes = await fetchModule(options.wasm, options.sha256);
+    return this.loadPlugin({ ...options, wasm: bytes });
+  }
+
+  /**
+   * Envoy's own stats about plugins (not the plugins' metrics), by full name: the FAIL_RELOAD
+   * counters `wasm.<plugin name>.vm_reload_backoff` / `vm_reload_success` / `vm_reload_failure`,
+   * and the mock's crash bookkeeping `wasm.<plugin name>.vm_crash` (counter) and
+   * `wasm.<plugin name>.disabled` (1 once the crash limit disabled the plugin).
+   */
+  get stats(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of this.envoyStats) defineOwn(out, k, v);
+    return out;
+  }
+
+  /** @internal */
+  incrementStat(name: string): void {
+    this.envoyStats.set(name, (this.envoyStats.get(name) ?? 0) + 1);
+  }
+
+  /** @internal */
+  setStat(name: string, value: number): void {
+    this.envoyStats.set(name, value);
+  }
+
+  /** @internal The module with fuel instrumentation, cached per Host by SHA-256. */
+  fuelInstrumented(bytes: Uint8Array, sha256: string): Uint8Array {
+    let out = this.fuelCache.get(sha256);
+    if (out === undefined) {
+      out = instrumentFuel(bytes);
+      this.fuelCache.set(sha256, out);
+    }
+    return out;
   }
 
   /** Metrics by name (the hidden `wasmcustom.` prefix omitted). */

@@ -23,6 +23,7 @@ import { PluginTrapError } from "./errors.js";
 import { HeaderMap, headerListFrom, type HeaderList, type HeadersInput } from "./header-map.js";
 import { toBytes, utf8 } from "./memory.js";
 import type { Plugin } from "./plugin.js";
+import type { Vm } from "./vm.js";
 import {
   PropertyTree,
   defineOwn,
@@ -39,6 +40,8 @@ export interface StreamOptions {
   properties?: PropertiesInput;
   /** `request.protocol` (default `"HTTP/1.1"`). */
   protocol?: string;
+  /** Worker VM to run the stream on (default: the plugin's worker selection, see `workers`). */
+  worker?: number;
 }
 
 /** Options of the send* methods. */
@@ -141,6 +144,15 @@ export class HttpStream implements ContextRef {
   resetReason: string | null = null;
   /** True after {@link complete} (or a reset) ran the teardown. */
   completed = false;
+  /** @internal Runs after the teardown (an ephemeral per-request VM shuts down). */
+  afterTeardown: (() => void) | null = null;
+  /**
+   * How the failure policy treats this stream, fixed at creation (§6.15): `"run"` on a healthy
+   * VM; `"bypass"` when created on a failed VM under fail-open; `"fail"` when the plugin is
+   * disabled by its crash limit.
+   */
+  private readonly mode: "run" | "bypass" | "fail";
+  private readonly boundVm: Vm;
   /**
    * @internal The body buffer as the last body callback of each direction left it (request,
    * response), for transcripts; null before any body callback.
@@ -164,6 +176,12 @@ export class HttpStream implements ContextRef {
     readonly plugin: Plugin,
     options: StreamOptions,
   ) {
+    this.boundVm = plugin.vm;
+    this.mode = plugin.disabled
+      ? "fail"
+      : plugin.vm.failed && (plugin.failOpen || plugin.failureTracker.policy === "open")
+        ? "bypass"
+        : "run";
     this.id = plugin.vm.allocContextId();
     plugin.vm.addContext(this);
     this.properties = new PropertyTree(options.properties ?? {});
@@ -471,8 +489,13 @@ export class HttpStream implements ContextRef {
 
   // ------------------------------------------------------------------ flow
 
-  private get vm() {
-    return this.plugin.vm;
+  private get vm(): Vm {
+    return this.boundVm;
+  }
+
+  /** The plugin cannot run for this stream (failed VM, bypassed or disabled). */
+  private get inert(): boolean {
+    return this.mode !== "run" || this.vm.failed;
   }
 
   private ensureCreated(): void {
@@ -493,17 +516,10 @@ export class HttpStream implements ContextRef {
 
   /** Fail-closed: 503 `wasm_fail_stream` once per stream (§6.6, §6.15). */
   private failStream(): void {
-    if (this.plugin.failOpen || this.localResponse !== null || this.completed) return;
-    this.sendLocalReply(
-      {
-        status: 503,
-        body: new Uint8Array(0),
-        headers: [],
-        details: "wasm_fail_stream",
-        grpcStatus: 14,
-      },
-      false,
-    );
+    if (this.mode === "bypass" || (this.mode === "run" && this.plugin.failOpen)) return;
+    if (this.localResponse !== null || this.completed) return;
+    const reply = this.plugin.failureReply();
+    this.sendLocalReply({ ...reply, headers: [], grpcStatus: 14 }, false);
   }
 
   private directionClosed(dir: 0 | 1): boolean {
@@ -520,8 +536,8 @@ export class HttpStream implements ContextRef {
     stopName: T,
     forward: () => void,
   ): T | "Continue" | "Skipped" | null {
-    if (!this.vm.failed) return null;
-    if (this.plugin.failOpen) {
+    if (!this.inert) return null;
+    if (this.mode === "bypass" || (this.mode === "run" && this.plugin.failOpen)) {
       forward();
       return "Continue";
     }
@@ -791,7 +807,15 @@ export class HttpStream implements ContextRef {
   private teardown(): void {
     if (this.completed) return;
     this.completed = true;
-    if (this.vm.failed) {
+    try {
+      this.runTeardown();
+    } finally {
+      this.afterTeardown?.();
+    }
+  }
+
+  private runTeardown(): void {
+    if (this.inert) {
       this.vm.removeContext(this.id);
       return;
     }

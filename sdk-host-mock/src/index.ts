@@ -25,6 +25,16 @@ export type {
   DnsRequest,
   DnsAnswer,
 } from "./callouts.js";
+export {
+  type FailurePolicy,
+  type FailurePolicyOptions,
+  type CrashRecord,
+} from "./failure-policy.js";
+export { type VmModel, type VmModelOptions } from "./vm-models.js";
+export type { SandboxOptions } from "./sandbox.js";
+export { fetchModule, sha256Hex, type ModuleSource } from "./loader.js";
+export { instrumentFuel, FUEL_TRAP_MESSAGE } from "./fuel.js";
+export { WASI_ENOTCAPABLE } from "./capabilities.js";
 export { PluginLoadError, PluginTrapError, type SourceLocation, type WasmFrame } from "./errors.js";
 export type { TraceEntry, TraceCall, TraceHostcall, ExtraImports } from "./vm.js";
 export type { ForeignFunction, ForeignFunctionResult } from "./hostcalls/foreign.js";

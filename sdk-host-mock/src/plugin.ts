@@ -1,7 +1,6 @@
 /**
  * A configured plugin: one VM with one root context (reference §1.3 step 5, §6.1, §6.9).
  */
-import { readFileSync } from "node:fs";
 import {
   FailState,
   LOG_LEVEL_NAMES,
@@ -26,11 +25,19 @@ import { toBytes } from "./memory.js";
 import { PropertyTree, defineOwn, type PropertiesInput, type PropertyValue } from "./properties.js";
 import { TcpStream } from "./tcp-stream.js";
 import { Vm, type ExtraImports, type TraceEntry } from "./vm.js";
+import { Censor } from "./capabilities.js";
+import { FailureTracker, type CrashRecord, type FailurePolicyOptions } from "./failure-policy.js";
+import type { ModuleSource } from "./loader.js";
+import { prepareCode, type PluginCode, type SandboxOptions } from "./sandbox.js";
+import { WorkerSelector, vmKey, type VmModel, type VmModelOptions } from "./vm-models.js";
 
 /** Options of {@link Host.loadPlugin}. */
-export interface PluginOptions {
-  /** Path to the `.wasm` file, or its bytes. */
-  wasm: string | Uint8Array;
+export interface PluginOptions extends FailurePolicyOptions, VmModelOptions, SandboxOptions {
+  /**
+   * The module: a path to the `.wasm` file, its bytes, or a `file:` URL (`http(s):` URLs load
+   * through {@link Host.loadPluginAsync}).
+   */
+  wasm: ModuleSource;
   /** `plugin_name` (default `"plugin"`). */
   name?: string;
   /** `plugin_root_id` (default `""`). */
@@ -72,8 +79,11 @@ export interface LogRecord {
   message: string;
   /** Context the log was written for (0 = VM context during start). */
   contextId: number;
-  /** Set when the record came from WASI `fd_write` (stdout → info, stderr → error). */
-  via?: "fd_write";
+  /**
+   * `fd_write`: from WASI `fd_write` (stdout → info, stderr → error); `host`: written by the
+   * host about the plugin (e.g. a restricted capability), not by the plugin.
+   */
+  via?: "fd_write" | "host";
 }
 
 /** A plugin loaded into a {@link Host}; also its root context. */
@@ -82,9 +92,19 @@ export class Plugin implements ContextRef {
   /** @internal */ readonly http = null;
   /** @internal */ readonly tcp = null;
   /** @internal */ readonly plugin: Plugin = this;
-  /** @internal */ readonly vm: Vm;
+  /** @internal The VM this root context lives in (replaced by a reload). */ vm!: Vm;
   /** Root context id (1 for the first plugin of a VM). */
-  readonly id: number;
+  readonly id: number = 0;
+  /** Worker roots of this plugin: `workers[0]` is the plugin itself (see {@link VmModelOptions}). */
+  readonly workers: Plugin[];
+  /** Index of this root's worker VM. */
+  readonly workerIndex: number;
+  /** The plugin as loaded (this object, or the plugin a worker / ephemeral root belongs to). */
+  readonly primary: Plugin;
+  /** @internal */ readonly censor: Censor;
+  /** @internal */ readonly failureTracker: FailureTracker;
+  /** The VM model of this plugin. */
+  readonly vmModel: VmModel;
   /** `plugin_name`. */
   readonly name: string;
   /** `plugin_root_id`. */
@@ -101,8 +121,8 @@ export class Plugin implements ContextRef {
   readonly allowOnHeadersStopIteration: boolean;
   /** Fail-open instead of fail-closed after a trap (§6.15). */
   readonly failOpen: boolean;
-  /** Everything the plugin logged at or above {@link logLevel}. */
-  readonly logs: LogRecord[] = [];
+  /** Everything the plugin logged at or above {@link logLevel} (shared by all its workers). */
+  readonly logs: LogRecord[];
   /** HTTP callouts in dispatch order. */
   readonly httpCalls: HttpCallRecord[] = [];
   /** gRPC calls and streams in dispatch order. */
@@ -134,14 +154,23 @@ export class Plugin implements ContextRef {
   /** @internal User foreign functions by name (a Map: no inherited names). */
   readonly foreignFunctions: Map<string, ForeignFunction>;
   private readonly clusters: Set<string> | null;
+  private readonly allowedClusters: Set<string> | null;
   private readonly answeredDns = new Set<number>();
   private tickTimer: TimerEvent | null = null;
+  private readonly options: PluginOptions;
+  private readonly code: PluginCode;
+  private readonly selector: WorkerSelector;
+  private readonly ephemeral: boolean;
+  /** Fake-clock time of the last (re)load of this root's VM, for the reload backoff. */
+  private lastLoadMs = 0;
 
   /** @internal Use {@link Host.loadPlugin}. */
   constructor(
     readonly host: Host,
     options: PluginOptions,
+    internal?: { primary: Plugin; worker: number; ephemeral?: boolean },
   ) {
+    this.options = options;
     this.name = options.name ?? "plugin";
     this.rootId = options.rootId ?? "";
     this.vmId = options.vmId ?? "";
@@ -155,89 +184,200 @@ export class Plugin implements ContextRef {
     this.allowOnHeadersStopIteration = options.allowOnHeadersStopIteration ?? false;
     this.failOpen = options.failOpen ?? false;
     this.clusters = options.clusters ? new Set(options.clusters) : null;
+    this.allowedClusters = options.allowedClusters ? new Set(options.allowedClusters) : null;
     this.foreignFunctions = new Map(Object.entries(options.foreignFunctions ?? {}));
-    const bytes =
-      typeof options.wasm === "string" ? new Uint8Array(readFileSync(options.wasm)) : options.wasm;
-
-    try {
-      this.vm = new Vm(this, bytes, {
+    this.vmModel = options.vmModel ?? "per-use";
+    if (!["per-use", "shared", "per-plugin", "per-request"].includes(this.vmModel))
+      throw new TypeError(`unknown vmModel ${String(this.vmModel)}`);
+    if (internal) {
+      const p = internal.primary;
+      this.primary = p;
+      this.workerIndex = internal.worker;
+      this.ephemeral = internal.ephemeral ?? false;
+      this.logs = p.logs;
+      this.censor = p.censor;
+      this.failureTracker = p.failureTracker;
+      this.code = p.code;
+      this.selector = p.selector;
+      this.workers = p.workers;
+    } else {
+      this.primary = this;
+      this.workerIndex = 0;
+      this.ephemeral = false;
+      this.logs = [];
+      this.censor = new Censor(options.hiddenHeaders, options.hiddenProperties);
+      this.failureTracker = new FailureTracker(host, this.name, options);
+      this.code = prepareCode(host, options, {
         trace: options.trace ?? false,
         extraImports: options.imports,
       });
-      options.onInstance?.(this.vm.instance.exports);
-      try {
-        this.vm.startVm();
-      } catch (e) {
-        if (e instanceof PluginTrapError) {
-          throw new PluginLoadError(
-            `Failed to initialize Wasm code: ${e.message}`,
-            FailState.UnableToInitializeCode,
+      const workers = options.workers ?? 1;
+      if (!(Number.isInteger(workers) && workers >= 1))
+        throw new RangeError("workers must be >= 1");
+      this.selector = new WorkerSelector(workers, options.selectWorker);
+      this.workers = [this];
+    }
+    this.boot();
+    if (!internal) {
+      const count = this.vmModel === "per-request" ? 1 : (options.workers ?? 1);
+      for (let w = 1; w < count; w++)
+        this.workers.push(new Plugin(host, options, { primary: this, worker: w }));
+    }
+  }
+
+  /** Creates (or, under a sharing VM model, joins) this root's VM and runs the start sequence. */
+  private boot(): void {
+    const key =
+      this.ephemeral || this.vmModel === "per-use" || this.vmModel === "per-request"
+        ? null
+        : vmKey(
+            this.vmModel,
+            this.code.sha256,
             {
-              trap: e,
-              cause: e,
+              vmId: this.vmId,
+              name: this.name,
+              rootId: this.rootId,
+              vmConfigurationHex: Buffer.from(this.vmConfiguration).toString("hex"),
             },
+            this.workerIndex,
+            JSON.stringify([
+              this.options.fuel ?? null,
+              this.options.maxMemoryBytes ?? null,
+              this.options.allowedCapabilities ?? [],
+              this.options.trace ?? false,
+            ]),
           );
-        }
-        throw e;
+    this.lastLoadMs = this.host.now;
+    const shared = this.host.vmRegistry.find(key);
+    let fresh: Vm | null = null;
+    try {
+      if (shared !== null) {
+        // cpp-host `createWasm`: a new plugin is first started and configured in a throw-away
+        // "configuration canary" VM, so a plugin that fails to start or configure is rejected
+        // without touching the VM other plugins already run in.
+        this.vm = this.newVm();
+        this.startRoot();
+        this.vm.removeRoot(this);
+        this.vm = shared;
+      } else {
+        this.vm = fresh = this.newVm();
+        this.host.vmRegistry.register(key, this.vm);
       }
-      this.id = this.vm.allocContextId();
-      this.vm.addContext(this);
-      const fail = (what: string, state: FailState, e: unknown): never => {
-        if (e instanceof PluginTrapError) {
-          throw new PluginLoadError(
-            `Wasm plugin ${this.name} failed to ${what}: ${e.message}`,
-            state,
-            { trap: e, cause: e },
-          );
-        }
-        throw e;
-      };
-      // cpp-host `ContextBase::onStart`: on_context_create, then on_vm_start — called even when
-      // on_context_create just trapped (the failed state is not re-checked, §1.3). The trap
-      // still fails the start: the mock reports it once on_vm_start has run.
-      let createTrap: PluginTrapError | null = null;
-      try {
-        this.configurationReadable = true;
-        this.vm.call("proxy_on_context_create", this, [this.id, 0]);
-      } catch (e) {
-        if (!(e instanceof PluginTrapError)) throw e;
-        createTrap = e;
-      } finally {
-        this.configurationReadable = false;
-      }
-      let ok: number | null | undefined;
-      try {
-        ok = this.vm.call("proxy_on_vm_start", this, [this.id, this.vmConfiguration.length]);
-      } catch (e) {
-        // A second trap on the already failed VM does not replace the first one.
-        if (createTrap === null) fail("start", FailState.StartFailed, e);
-        if (!(e instanceof PluginTrapError)) throw e;
-      }
-      if (createTrap !== null) fail("start", FailState.StartFailed, createTrap);
-      if (ok === 0) {
-        throw new PluginLoadError(
-          `Wasm plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
-          FailState.StartFailed,
-        );
-      }
-      try {
-        this.configurationReadable = true;
-        ok = this.vm.call("proxy_on_configure", this, [this.id, this.configuration.length]);
-      } catch (e) {
-        fail("configure", FailState.ConfigureFailed, e);
-      } finally {
-        this.configurationReadable = false;
-      }
-      if (ok === 0) {
-        throw new PluginLoadError(
-          `Wasm plugin ${this.name} failed to configure: proxy_on_configure returned false`,
-          FailState.ConfigureFailed,
-        );
-      }
+      this.startRoot();
     } catch (e) {
+      // Nothing of a plugin that failed to load stays shareable or alive in a shared VM.
+      if (fresh !== null) this.host.vmRegistry.forget(fresh);
+      if (shared !== null && this.vm === shared) {
+        shared.removeRoot(this);
+        shared.removeContext(this.id);
+      }
       if (e instanceof PluginLoadError) e.logs = [...this.logs];
       throw e;
     }
+  }
+
+  /** A new VM of this plugin's module, after `_initialize` / `_start`. */
+  private newVm(): Vm {
+    const vm = new Vm(this, this.code.bytes, this.code.vmOptions);
+    this.options.onInstance?.(vm.instance.exports);
+    try {
+      vm.startVm();
+    } catch (e) {
+      if (e instanceof PluginTrapError) {
+        throw new PluginLoadError(
+          `Failed to initialize Wasm code: ${e.message}`,
+          FailState.UnableToInitializeCode,
+          {
+            trap: e,
+            cause: e,
+          },
+        );
+      }
+      throw e;
+    }
+    return vm;
+  }
+
+  /** Creates this root context in {@link vm}: context_create, vm_start, configure (§1.3). */
+  private startRoot(): void {
+    this.vm.roots.push(this);
+    (this as { id: number }).id = this.vm.allocContextId();
+    this.vm.addContext(this);
+    const fail = (what: string, state: FailState, e: unknown): never => {
+      if (e instanceof PluginTrapError) {
+        // cpp-host `createWasm`: "Failed to start base Wasm" / "Failed to configure base Wasm plugin".
+        const base =
+          what === "start" ? "Failed to start base Wasm" : "Failed to configure base Wasm plugin";
+        throw new PluginLoadError(
+          `${base}: plugin ${this.name} failed to ${what}: ${e.message}`,
+          state,
+          { trap: e, cause: e },
+        );
+      }
+      throw e;
+    };
+    // cpp-host `ContextBase::onStart`: on_context_create, then on_vm_start — called even when
+    // on_context_create just trapped (the failed state is not re-checked, §1.3). The trap
+    // still fails the start: the mock reports it once on_vm_start has run.
+    let createTrap: PluginTrapError | null = null;
+    try {
+      this.configurationReadable = true;
+      this.vm.call("proxy_on_context_create", this, [this.id, 0]);
+    } catch (e) {
+      if (!(e instanceof PluginTrapError)) throw e;
+      createTrap = e;
+    } finally {
+      this.configurationReadable = false;
+    }
+    let ok: number | null | undefined;
+    try {
+      ok = this.vm.call("proxy_on_vm_start", this, [this.id, this.vmConfiguration.length]);
+    } catch (e) {
+      // A second trap on the already failed VM does not replace the first one.
+      if (createTrap === null) fail("start", FailState.StartFailed, e);
+      if (!(e instanceof PluginTrapError)) throw e;
+    }
+    if (createTrap !== null) fail("start", FailState.StartFailed, createTrap);
+    if (ok === 0) {
+      throw new PluginLoadError(
+        `Failed to start base Wasm: plugin ${this.name} failed to start: proxy_on_vm_start returned false`,
+        FailState.StartFailed,
+      );
+    }
+    try {
+      this.configurationReadable = true;
+      ok = this.vm.call("proxy_on_configure", this, [this.id, this.configuration.length]);
+    } catch (e) {
+      fail("configure", FailState.ConfigureFailed, e);
+    } finally {
+      this.configurationReadable = false;
+    }
+    if (ok === 0) {
+      throw new PluginLoadError(
+        `Failed to configure base Wasm plugin: plugin ${this.name} failed to configure: proxy_on_configure returned false`,
+        FailState.ConfigureFailed,
+      );
+    }
+  }
+
+  /** Crashes of this plugin (all its VMs), oldest first (issue 5 "crash records"). */
+  get crashes(): readonly CrashRecord[] {
+    return this.failureTracker.crashes;
+  }
+
+  /** True once the crash-loop limit disabled the plugin (`crashLimit`). */
+  get disabled(): boolean {
+    return this.failureTracker.disabled;
+  }
+
+  /** Fuel the last callback into this root's VM used (null without a `fuel` budget). */
+  get lastCallbackFuel(): number | null {
+    return this.vm.fuel?.used ?? null;
+  }
+
+  /** Current linear memory size of this root's VM in bytes. */
+  get memoryBytes(): number {
+    return this.vm.memory.size;
   }
 
   /** Root context id. */
@@ -322,7 +462,8 @@ export class Plugin implements ContextRef {
   setLogLevel(level: LogLevelName | "off"): void {
     const n = level === "off" ? 6 : LOG_LEVEL_NAMES.indexOf(level);
     if (n < 0) throw new TypeError(`unknown log level ${String(level)}`);
-    this.logLevel = n;
+    // The log level is Envoy's, process-wide: every worker root of the plugin gets it.
+    for (const root of new Set([this, ...this.workers])) root.logLevel = n;
   }
 
   /** HTTP callouts still waiting for an answer (not responded, failed, timed out or cancelled). */
@@ -350,14 +491,63 @@ export class Plugin implements ContextRef {
     return this.queueItems(name, vmId)?.map((i) => new TextDecoder().decode(i)) ?? null;
   }
 
-  /** Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily. */
+  /**
+   * Creates an HTTP stream; its context id is allocated now (§6.1), the in-VM context lazily.
+   * With several workers the stream goes to the next worker (or `options.worker`); under
+   * `"per-request"` to a fresh VM; a failed VM is first reloaded if the failure policy allows.
+   */
   newHttpStream(options: StreamOptions = {}): HttpStream {
-    return new HttpStream(this, options);
+    const root = this.rootForNewStream(options.worker);
+    const stream = new HttpStream(root, options);
+    if (root.ephemeral) stream.afterTeardown = () => root.shutdown();
+    return stream;
   }
 
-  /** Creates a TCP connection context. */
+  /** Creates a TCP connection context (worker and VM chosen as for {@link newHttpStream}). */
   newTcpStream(options: StreamOptions = {}): TcpStream {
-    return new TcpStream(this, options);
+    const root = this.rootForNewStream(options.worker);
+    const stream = new TcpStream(root, options);
+    if (root.ephemeral) stream.afterTeardown = () => root.shutdown();
+    return stream;
+  }
+
+  /** Envoy `PluginConfig::createContext`: picks the worker root, reloading a failed VM if allowed. */
+  private rootForNewStream(pinned: number | undefined): Plugin {
+    const p = this.primary;
+    if (p.vmModel === "per-request" && !p.disabled) {
+      return p.host.dispatch(
+        () => new Plugin(p.host, p.options, { primary: p, worker: 0, ephemeral: true }),
+      );
+    }
+    const root = p.workers[p.selector.pick(pinned)];
+    if (root.vm.failed) root.maybeReload();
+    return root;
+  }
+
+  /** Envoy `maybeReloadHandleIfNeeded` for this root. */
+  private maybeReload(): void {
+    if (this.state === "deleted" || !this.failureTracker.shouldReload(this.lastLoadMs)) return;
+    const old = { vm: this.vm, id: this.id, state: this.state };
+    this.vm.removeRoot(this);
+    this.cancelTimer();
+    this.tickPeriodMs = 0;
+    this.state = "active";
+    for (const rec of this.httpCalls) {
+      rec.answered = true;
+      if (rec.timer) rec.timer.cancelled = true;
+    }
+    try {
+      this.host.dispatch(() => this.boot());
+      this.failureTracker.reloaded(true);
+    } catch (e) {
+      if (!(e instanceof PluginLoadError)) throw e;
+      if (this.vm !== old.vm) this.vm.removeRoot(this);
+      this.vm = old.vm;
+      (this as { id: number }).id = old.id;
+      this.state = old.state;
+      this.lastLoadMs = this.host.now;
+      this.failureTracker.reloaded(false);
+    }
   }
 
   /** Calls `proxy_on_tick(root)` now (independent of the timer). */
@@ -370,9 +560,12 @@ export class Plugin implements ContextRef {
 
   /**
    * Root shutdown (§6.1): `proxy_on_done(root)`; non-zero → `proxy_on_delete(root)`; zero →
-   * the root stays alive (`state` = "done-pending") until the plugin calls `proxy_done()`.
+   * the root stays alive (`state` = "done-pending") until the plugin calls `proxy_done()`. On a
+   * plugin with workers, every worker root is shut down.
    */
   shutdown(): void {
+    // A loaded plugin goes away on every worker (each worker VM has its own root context).
+    if (this.primary === this) for (const w of this.workers.slice(1)) w.shutdown();
     this.host.dispatch(() => {
       if (this.state !== "active") return;
       this.cancelTimer();
@@ -529,8 +722,28 @@ export class Plugin implements ContextRef {
     this.dnsRequests.push(rec);
   }
 
+  /** @internal A host log about the plugin (Envoy logs it; the mock records it with `via: "host"`). */
+  hostLog(level: LogLevelName, message: string, contextId: number): void {
+    this.log(LOG_LEVEL_NAMES.indexOf(level), message, contextId, "host");
+  }
+
+  /** @internal Called by the VM on the plugin whose callback trapped. */
+  recordCrash(err: PluginTrapError, _vm: Vm): void {
+    this.failureTracker.record(err, this.workerIndex);
+  }
+
+  /** @internal The local reply of a stream this plugin cannot serve (fail-closed or disabled). */
+  failureReply(): { status: number; body: Uint8Array; details: string } {
+    const r = this.disabled ? (this.options.disabledReply ?? {}) : {};
+    return {
+      status: r.status ?? 503,
+      body: toBytes(r.body ?? ""),
+      details: r.details ?? "wasm_fail_stream",
+    };
+  }
+
   /** @internal Records a log record if at or above the configured level. */
-  log(level: number, message: string, contextId: number, via?: "fd_write"): void {
+  log(level: number, message: string, contextId: number, via?: "fd_write" | "host"): void {
     if (level < this.logLevel) return;
     const rec: LogRecord = { level: LOG_LEVEL_NAMES[level], message, contextId };
     if (via) rec.via = via;
@@ -539,7 +752,10 @@ export class Plugin implements ContextRef {
 
   /** @internal */
   hasCluster(name: string): boolean {
-    return this.clusters === null || this.clusters.has(name);
+    return (
+      (this.clusters === null || this.clusters.has(name)) &&
+      (this.allowedClusters === null || this.allowedClusters.has(name))
+    );
   }
 
   /** @internal */
@@ -625,13 +841,15 @@ export class Plugin implements ContextRef {
   }
 
   private afterDelete(): void {
+    this.vm.removeRoot(this);
+    if (this.vm.roots.length === 0) this.host.vmRegistry.forget(this.vm);
     for (const rec of this.httpCalls) {
       rec.answered = true;
       if (rec.timer) rec.timer.cancelled = true;
     }
-    const others = this.host.plugins.some(
-      (p) => p !== this && p.vmId === this.vmId && p.state !== "deleted",
-    );
+    const others = this.host.plugins
+      .flatMap((p) => p.workers)
+      .some((p) => p !== this && p.vmId === this.vmId && p.state !== "deleted");
     if (!others) {
       this.host.sharedData.dropNamespace(this.vmId);
       this.host.sharedQueues.dropNamespace(this.vmId);

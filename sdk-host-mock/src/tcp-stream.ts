@@ -30,6 +30,7 @@ import { PluginTrapError } from "./errors.js";
 import type { StreamOptions, SendOptions } from "./http-stream.js";
 import { toBytes, utf8 } from "./memory.js";
 import type { Plugin } from "./plugin.js";
+import type { Vm } from "./vm.js";
 import { PropertyTree, uint, type PropertyValue } from "./properties.js";
 
 class Side {
@@ -58,12 +59,24 @@ export class TcpStream implements ContextRef {
   private downstreamClosed = false;
   private finished = false;
   private readonly connectionId: number;
+  /** The VM this connection runs on (fixed at creation; a reload does not move it). */
+  private readonly vm: Vm;
+  /** Failure-policy treatment fixed at creation (see `HttpStream`). */
+  private readonly mode: "run" | "bypass" | "fail";
+  /** @internal Runs after the connection's teardown (an ephemeral per-request VM shuts down). */
+  afterTeardown: (() => void) | null = null;
 
   /** @internal Use {@link Plugin.newTcpStream}. */
   constructor(
     readonly plugin: Plugin,
     options: StreamOptions,
   ) {
+    this.vm = plugin.vm;
+    this.mode = plugin.disabled
+      ? "fail"
+      : plugin.vm.failed && (plugin.failOpen || plugin.failureTracker.policy === "open")
+        ? "bypass"
+        : "run";
     this.id = plugin.vm.allocContextId();
     plugin.vm.addContext(this);
     this.properties = new PropertyTree(options.properties ?? {});
@@ -128,7 +141,7 @@ export class TcpStream implements ContextRef {
     return this.plugin.host.dispatch(() => {
       const eos = options.endOfStream ?? false;
       const r = this.onData(this.up, "proxy_on_upstream_data", toBytes(data), eos);
-      if (eos && r !== "Skipped" && this.created && !this.plugin.vm.failed) {
+      if (eos && r !== "Skipped" && this.created && !this.vm.failed) {
         this.invoke("proxy_on_upstream_connection_close", [this.id, 0]);
         if (this.downstreamClosed) this.onCloseTcp();
       }
@@ -185,24 +198,24 @@ export class TcpStream implements ContextRef {
 
   private invoke(name: string, args: number[]): number | null | undefined {
     try {
-      return this.plugin.vm.call(name, this, args);
+      return this.vm.call(name, this, args);
     } catch (e) {
-      if (e instanceof PluginTrapError && !this.plugin.failOpen) {
+      if (e instanceof PluginTrapError && !(this.mode === "run" && this.plugin.failOpen)) {
         this.closeDetails ??= "wasm_fail_stream";
         this.finished = true;
-        this.plugin.vm.removeContext(this.id);
+        this.vm.removeContext(this.id);
       }
       throw e;
     }
   }
 
   private failedVm(): NetworkStatusName | NotDeliveredStatus | null {
-    if (!this.plugin.vm.failed) return null;
-    if (this.plugin.failOpen) return "Continue";
+    if (!this.vm.failed && this.mode === "run") return null;
+    if (this.mode === "bypass" || (this.mode === "run" && this.plugin.failOpen)) return "Continue";
     if (!this.finished) {
       this.closeDetails ??= "wasm_fail_stream";
       this.finished = true;
-      this.plugin.vm.removeContext(this.id);
+      this.vm.removeContext(this.id);
     }
     return "Skipped";
   }
@@ -265,13 +278,17 @@ export class TcpStream implements ContextRef {
   private downstreamClose(peer: number): void {
     if (this.finished || this.downstreamClosed) return;
     this.downstreamClosed = true;
-    if (!this.created || this.plugin.vm.failed) {
-      this.finished = true;
-      this.plugin.vm.removeContext(this.id);
-      return;
+    try {
+      if (!this.created || this.vm.failed || this.mode !== "run") {
+        this.finished = true;
+        this.vm.removeContext(this.id);
+        return;
+      }
+      this.invoke("proxy_on_downstream_connection_close", [this.id, peer]);
+      this.onCloseTcp();
+    } finally {
+      this.afterTeardown?.();
     }
-    this.invoke("proxy_on_downstream_connection_close", [this.id, peer]);
-    this.onCloseTcp();
   }
 
   private onCloseTcp(): void {
@@ -282,7 +299,7 @@ export class TcpStream implements ContextRef {
       this.invoke("proxy_on_log", [this.id]);
       this.invoke("proxy_on_delete", [this.id]);
     } finally {
-      this.plugin.vm.removeContext(this.id);
+      this.vm.removeContext(this.id);
     }
   }
 }

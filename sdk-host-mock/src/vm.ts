@@ -28,7 +28,10 @@ import { defineOwn } from "./properties.js";
 import { MetricIds } from "./metrics.js";
 import type { LogRecord, Plugin } from "./plugin.js";
 import { decodeHostcallArgs, decodeHostcallOut, type DecodedFields } from "./trace-decode.js";
+import type { Host } from "./host.js";
 import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
+import { isCapabilityGated, restrictedStub } from "./capabilities.js";
+import { FUEL_IMPORT, FuelMeter } from "./fuel.js";
 
 /**
  * A host→plugin call in {@link Vm.trace}. It is recorded when the call starts, so the hostcalls
@@ -158,8 +161,27 @@ interface Frame {
 
 type AnyFn = (...args: (number | bigint)[]) => unknown;
 
+/** Sandbox settings of one VM (see `docs/sandbox.md`). @internal */
+export interface VmOptions {
+  trace: boolean;
+  extraImports?: ExtraImports;
+  /** Most 64 KiB pages a memory of this VM may have (default and upper bound: 1 GiB). */
+  maxMemoryPages?: number;
+  /** Fuel budget per host→VM callback; requires a module instrumented by `fuel.ts`. */
+  fuelPerCallback?: number | null;
+  /** cpp-host `allowed_capabilities`; null = everything allowed. */
+  capabilities?: ReadonlySet<string> | null;
+}
+
 /** The VM of one plugin. @internal */
 export class Vm {
+  readonly host: Host;
+  /** Root contexts (plugins) living in this VM, in load order. */
+  readonly roots: Plugin[] = [];
+  /** Fuel metering of this VM, or null when the plugin has no CPU limit. */
+  readonly fuel: FuelMeter | null;
+  /** Most pages a memory of this VM may have. */
+  readonly maxMemoryPages: number;
   readonly abiVersion: AbiVersion;
   readonly shape: ModuleShape;
   readonly module: WebAssembly.Module;
@@ -193,13 +215,20 @@ export class Vm {
   private readonly codeShift: { from: number; delta: number } | null = null;
 
   constructor(
-    readonly plugin: Plugin,
+    readonly owner: Plugin,
     bytes: Uint8Array,
-    options: { trace: boolean; extraImports?: ExtraImports },
+    options: VmOptions,
   ) {
+    this.host = owner.host;
     this.trace = options.trace ? [] : null;
-    this.vmContext = { id: 0, kind: "vm", plugin, http: null, tcp: null };
-    this.metricIds = new MetricIds(plugin.host.metricStore);
+    this.vmContext = { id: 0, kind: "vm", plugin: owner, http: null, tcp: null };
+    this.metricIds = new MetricIds(owner.host.metricStore);
+    this.maxMemoryPages = Math.min(options.maxMemoryPages ?? MAX_MEMORY_PAGES, MAX_MEMORY_PAGES);
+    this.fuel =
+      options.fuelPerCallback === undefined || options.fuelPerCallback === null
+        ? null
+        : new FuelMeter(options.fuelPerCallback);
+    const capabilities = options.capabilities ?? null;
 
     let shape: ModuleShape;
     try {
@@ -228,10 +257,10 @@ export class Vm {
       ...shape.memories,
       ...shape.imports.flatMap((i) => (i.kind === "memory" ? [i.limits] : [])),
     ]) {
-      if (limits.min > MAX_MEMORY_PAGES) {
+      if (limits.min > this.maxMemoryPages) {
         throw new PluginLoadError(
           `Failed to load Wasm code: initial memory size (${limits.min} pages) is larger than ` +
-            `implementation limit (${MAX_MEMORY_PAGES} pages)`,
+            `implementation limit (${this.maxMemoryPages} pages)`,
           FailState.UnableToCreateVm,
         );
       }
@@ -265,6 +294,11 @@ export class Vm {
             : undefined;
         const extra =
           extraModule && Object.hasOwn(extraModule, imp.name) ? extraModule[imp.name] : undefined;
+        if (this.fuel !== null && qualified === FUEL_IMPORT) {
+          const meter = this.fuel;
+          setImport(() => meter.consume());
+          continue;
+        }
         if (typeof extra === "function") {
           setImport(extra as unknown as WebAssembly.ImportValue);
           continue;
@@ -291,6 +325,9 @@ export class Vm {
               ? entry.def.name
               : qualified,
             entry.def,
+            capabilities !== null &&
+              isCapabilityGated(entry.def) &&
+              !capabilities.has(entry.def.name),
           ),
         );
       } else if (imp.kind === "memory" || imp.kind === "table") {
@@ -299,7 +336,7 @@ export class Vm {
           if (imp.kind === "memory") {
             // Created with the module's declared limits, capped like V8 under cpp-host (§1.2).
             const max =
-              limits.max === null ? MAX_MEMORY_PAGES : Math.min(limits.max, MAX_MEMORY_PAGES);
+              limits.max === null ? this.maxMemoryPages : Math.min(limits.max, this.maxMemoryPages);
             importedMemory = new WebAssembly.Memory({
               initial: limits.min,
               maximum: max,
@@ -358,7 +395,7 @@ export class Vm {
 
     // The memory cap for defined memories (see above): the compiled binary gets a maximum of
     // 1 GiB; trap offsets are mapped back to the original binary (originalOffsets).
-    const capped = capDefinedMemories(bytes, shape, MAX_MEMORY_PAGES);
+    const capped = capDefinedMemories(bytes, shape, this.maxMemoryPages);
     if (capped !== null) {
       bytes = capped.bytes;
       this.codeShift = { from: capped.shiftFrom, delta: capped.delta };
@@ -386,7 +423,15 @@ export class Vm {
       this.instantiating = false;
     }
     for (const [name, value] of Object.entries(this.instance.exports)) {
-      if (typeof value === "function") this.fns.set(name, value as AnyFn);
+      if (typeof value !== "function") continue;
+      // cpp-host `getFunctions` (_GET_PROXY): a `proxy_*` callback outside the allowed
+      // capabilities is not looked up, so the host never calls it.
+      const gated =
+        capabilities !== null &&
+        name.startsWith("proxy_") &&
+        name !== "proxy_on_memory_allocate" &&
+        !capabilities.has(name);
+      if (!gated) this.fns.set(name, value as AnyFn);
     }
     const exportedMemory = shape.exports.find((e) => e.kind === "memory");
     const mem = exportedMemory
@@ -395,6 +440,14 @@ export class Vm {
     if (!mem)
       throw new PluginLoadError("Wasm module has no memory", FailState.UnableToInitializeCode);
     this.memory = new GuestMemory(mem, (size) => this.allocate(size));
+  }
+
+  /**
+   * The plugin the current context belongs to (several root contexts may share one VM); the
+   * VM's first plugin outside calls.
+   */
+  get plugin(): Plugin {
+    return this.current().plugin;
   }
 
   /** True if the module exports this function. */
@@ -457,6 +510,7 @@ export class Vm {
     if (outer) {
       this.stopNextIteration = false;
       this.abortMessage = null;
+      this.fuel?.refill();
     }
     const wasFailed = this.failed;
     const entry: TraceCall | null =
@@ -486,6 +540,7 @@ export class Vm {
     const f = this.fns.get(this.allocatorName)!;
     const prev = this.restriction;
     this.restriction = "malloc";
+    if (this.frames.length === 0) this.fuel?.refill();
     this.frames.push({ context: this.vmContext, effective: null });
     try {
       return (f(size) as number) >>> 0;
@@ -504,6 +559,12 @@ export class Vm {
     do this.dnsToken = (this.dnsToken + 1) >>> 0;
     while (this.dnsToken === 0);
     return this.dnsToken;
+  }
+
+  /** Takes a root context out of {@link roots} (deleted, or moved to a reloaded VM). */
+  removeRoot(root: Plugin): void {
+    const i = this.roots.indexOf(root);
+    if (i >= 0) this.roots.splice(i, 1);
   }
 
   /** Registers a new context id. */
@@ -537,7 +598,11 @@ export class Vm {
     if (!this.failed) {
       this.failed = true;
       this.failure = err;
-      this.plugin.onVmFailed(err);
+      // The plugin whose context was running is the one that crashed; every root of the VM
+      // loses its VM.
+      const culprit = this.current().plugin;
+      culprit.recordCrash(err, this);
+      for (const root of new Set([this.owner, ...this.roots])) root.onVmFailed(err);
     }
     return err;
   }
@@ -562,8 +627,9 @@ export class Vm {
   private wrapHostcall(
     traceName: string,
     def: HostcallDef,
+    restricted = false,
   ): (...args: (number | bigint)[]) => unknown {
-    const impl = def.impl(this);
+    const impl = restricted ? restrictedStub(def, this) : def.impl(this);
     const resultKind = def.resultKind;
     const unguarded = impl as unknown as (...args: (number | bigint)[]) => unknown;
     const failure =
@@ -585,7 +651,7 @@ export class Vm {
           (e instanceof RangeError && /call stack/i.test(e.message))
         )
           throw e;
-        this.plugin.host.reportHostError(e);
+        this.host.reportHostError(e);
         return failure;
       }
     };

@@ -35,6 +35,7 @@ declare namespace WebAssembly {
   class Global {
     private constructor();
   }
+  function validate(bytes: BufferSource): boolean;
   class RuntimeError extends Error {}
   class CompileError extends Error {}
   class LinkError extends Error {}

@@ -7,6 +7,21 @@ import type { Vm } from "../vm.js";
 import type { HostcallDef } from "./types.js";
 import { proxy } from "./types.js";
 
+/** Censoring (`hiddenHeaders`): a write to a hidden header is refused and logged by the host. */
+function refusedHeader(vm: Vm, key: string): boolean {
+  const ctx = vm.current();
+  if (!ctx.plugin.censor.hidesHeader(key)) return false;
+  ctx.plugin.hostLog("warn", `write to censored header ${key.toLowerCase()} refused`, ctx.id);
+  return true;
+}
+
+/** The map's entries the plugin may see. */
+function visible(vm: Vm, map: HeaderMap): [string, string][] {
+  const censor = vm.current().plugin.censor;
+  const list = map.toList();
+  return censor.empty ? list : list.filter(([k]) => !censor.hidesHeader(k));
+}
+
 /** Envoy `getConstMap`: the readable map of that type, or null. @internal */
 export function getConstMap(ctx: ContextRef, type: number): HeaderMap | null {
   if (type <= 3) return ctx.http ? ctx.http.constMap(type) : null;
@@ -45,6 +60,7 @@ function editMap(
   const key = vm.memory.readString(keyPtr, keyLen);
   const value = vm.memory.readString(valPtr, valLen);
   if (key === null || value === null) return WasmResult.InvalidMemoryAccess;
+  if (refusedHeader(vm, key)) return WasmResult.InternalFailure;
   const map = getMutableMap(vm.current(), type);
   if (!map) return WasmResult.BadArgument;
   edit(map, key, value);
@@ -68,7 +84,7 @@ export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
         if (vm.abiVersion === "0.1.0") return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
         return WasmResult.NotFound;
       }
-      const value = map.get(key);
+      const value = vm.current().plugin.censor.hidesHeader(key) ? null : map.get(key);
       if (value === null) {
         if (vm.abiVersion === "0.1.0") return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
         return WasmResult.NotFound;
@@ -80,7 +96,9 @@ export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
     if (type >>> 0 > 7) return WasmResult.BadArgument;
     const map = getConstMap(vm.current(), type);
     if (!map || map.size === 0) return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
-    return vm.memory.copyOut(encodePairs(map.toList()), ptrPtr, lenPtr);
+    const list = visible(vm, map);
+    if (list.length === 0) return vm.memory.copyOut(new Uint8Array(0), ptrPtr, lenPtr);
+    return vm.memory.copyOut(encodePairs(list), ptrPtr, lenPtr);
   }),
   proxy("proxy_set_header_map_pairs", 3, (vm) => (type: number, ptr: number, len: number) => {
     if (type >>> 0 > 7) return WasmResult.BadArgument;
@@ -88,16 +106,25 @@ export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
     if (data === null) return WasmResult.InvalidMemoryAccess;
     const map = getMutableMap(vm.current(), type);
     if (!map) return WasmResult.BadArgument;
-    map.setAll(decodePairs(data));
+    const pairs = decodePairs(data);
+    const censor = vm.current().plugin.censor;
+    if (censor.empty) {
+      map.setAll(pairs);
+      return WasmResult.Ok;
+    }
+    for (const [k] of pairs) if (refusedHeader(vm, k)) return WasmResult.InternalFailure;
+    // Hidden entries the plugin could not see survive its replacement of the map.
+    map.setAll([...pairs, ...map.toList().filter(([k]) => censor.hidesHeader(k))]);
     return WasmResult.Ok;
   }),
   proxy("proxy_get_header_map_size", 2, (vm) => (type: number, sizePtr: number) => {
     if (type >>> 0 > 7) return WasmResult.BadArgument;
     const map = getMutableMap(vm.current(), type);
     if (!map) return WasmResult.BadArgument;
-    return vm.memory.writeU32(sizePtr, map.byteSize())
-      ? WasmResult.Ok
-      : WasmResult.InvalidMemoryAccess;
+    const size = vm.current().plugin.censor.empty
+      ? map.byteSize()
+      : visible(vm, map).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    return vm.memory.writeU32(sizePtr, size) ? WasmResult.Ok : WasmResult.InvalidMemoryAccess;
   }),
   proxy(
     "proxy_add_header_map_value",
@@ -120,6 +147,7 @@ export const HEADER_MAP_HOSTCALLS: HostcallDef[] = [
       if (type >>> 0 > 7) return WasmResult.BadArgument;
       const key = vm.memory.readString(keyPtr, keyLen);
       if (key === null) return WasmResult.InvalidMemoryAccess;
+      if (refusedHeader(vm, key)) return WasmResult.InternalFailure;
       const map = getMutableMap(vm.current(), type);
       if (!map) return WasmResult.BadArgument;
       map.remove(key);

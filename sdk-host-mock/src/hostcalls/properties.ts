@@ -44,7 +44,9 @@ export const PROPERTY_HOSTCALLS: HostcallDef[] = [
     (vm) => (pathPtr: number, pathLen: number, ptrPtr: number, lenPtr: number) => {
       const path = vm.memory.read(pathPtr, pathLen);
       if (path === null) return WasmResult.InvalidMemoryAccess;
-      const value = resolveProperty(vm.current(), splitPath(path));
+      const segments = splitPath(path);
+      if (vm.current().plugin.censor.hidesProperty(segments)) return WasmResult.NotFound;
+      const value = resolveProperty(vm.current(), segments);
       if (value === undefined || value === null) return WasmResult.NotFound;
       let bytes: Uint8Array;
       try {
@@ -63,6 +65,10 @@ export const PROPERTY_HOSTCALLS: HostcallDef[] = [
       const value = vm.memory.read(valPtr, valLen);
       if (path === null || value === null) return WasmResult.InvalidMemoryAccess;
       const ctx = vm.current();
+      if (ctx.plugin.censor.hidesProperty(splitPath(path))) {
+        ctx.plugin.hostLog("warn", `write to censored property ${utf8(path)} refused`, ctx.id);
+        return WasmResult.InternalFailure;
+      }
       const stream = ctx.http ?? ctx.tcp;
       if (!stream) return WasmResult.NotFound;
       const key = `wasm.${utf8(path)}`;

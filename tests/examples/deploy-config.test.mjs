@@ -225,6 +225,19 @@ for (const name of examples) {
           assert.equal(filename, `build/${name}.wasm`, `${where}: vm_config.code.local.filename`);
           assert.ok(existsSync(join(dir, filename)), `${filename} does not exist after the build`);
           assert.equal(typeof plugin.root_id, "string", `${where}: root_id must be set`);
+          // Envoy rejects a config setting both (reference §6.15).
+          assert.ok(
+            plugin.fail_open === undefined || plugin.failure_policy === undefined,
+            `${where}: only one of fail_open or failure_policy can be set`,
+          );
+          if (plugin.failure_policy !== undefined) {
+            assert.ok(
+              ["UNSPECIFIED", "FAIL_RELOAD", "FAIL_CLOSED", "FAIL_OPEN"].includes(
+                plugin.failure_policy,
+              ),
+              `${where}: failure_policy ${plugin.failure_policy}`,
+            );
+          }
           let configuration = "";
           if (plugin.configuration !== undefined) {
             assert.equal(plugin.configuration["@type"], STRING_VALUE, `${where}: configuration`);

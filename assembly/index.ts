@@ -52,6 +52,44 @@ export { splitPropertyPath } from "./util/property-path";
 export { getCurrentTimeNanoseconds } from "./hostcalls/time";
 export { lastResult } from "./hostcalls/result";
 export { JsonKind, JsonParseResult, JsonValue, parseJson } from "./util/json";
+export { CAS_CREATE, SharedData, SharedUpdate, SharedValue, u64Bytes } from "./api/shared-data";
+export {
+  Counter,
+  CounterFamily,
+  Gauge,
+  GaugeFamily,
+  Histogram,
+  HistogramFamily,
+  Metric,
+} from "./api/metrics";
+export { composeMetricName, sanitizeTagValue, TagStyle } from "./util/metric-name";
+export {
+  Connection,
+  Destination,
+  Metadata,
+  MetadataSource,
+  PluginInfo,
+  Request,
+  Response,
+  Source,
+  Upstream,
+  Xds,
+} from "./api/attributes";
+export { ConfigReader } from "./util/config-reader";
+export { configAccepted, readPluginConfig } from "./api/config";
+export { BodyDirection, BodyState, BufferedBody } from "./api/body-buffering";
+export {
+  formatJsonNumber,
+  jsonArray,
+  jsonBool,
+  jsonNull,
+  jsonNumber,
+  jsonObject,
+  jsonString,
+  quoteJson,
+  setMember,
+  stringifyJson,
+} from "./util/json-write";
 export { CalloutStatus } from "./api/callout-status";
 export {
   DEFAULT_HTTP_CALL_TIMEOUT_MS,

@@ -25,7 +25,8 @@ const ALWAYS = new Set([
 
 /** Optional callback → the SDK methods it dispatches to, and hostcalls that imply it. */
 const OPTIONAL = {
-  proxy_on_configure: { methods: ["onConfigure"] },
+  // the SDK defines declared metrics right after onConfigure (a root callback, pitfall M5)
+  proxy_on_configure: { methods: ["onConfigure"], imports: ["proxy_define_metric"] },
   proxy_on_tick: { methods: ["onTick"], imports: ["proxy_set_tick_period_milliseconds"] },
   proxy_on_queue_ready: { methods: ["onQueueReady"], imports: ["proxy_register_shared_queue"] },
   proxy_on_foreign_function: { methods: ["onForeignFunction"] },

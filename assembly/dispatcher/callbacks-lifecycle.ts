@@ -3,6 +3,7 @@
 import { ContextKind } from "../api/base-context";
 import { HttpContext } from "../api/http-context";
 import { refreshLogLevel } from "../api/log";
+import { runAfterConfigure } from "../api/configure-hook";
 import { RootContext } from "../api/root-context";
 import { StreamContext } from "../api/stream-context";
 import { dispatcher } from "./dispatcher";
@@ -21,10 +22,16 @@ export function proxy_on_vm_start(rootContextId: u32, vmConfigurationSize: u32):
   return root !== null && root.onVmStart(vmConfigurationSize) ? 1 : 0;
 }
 
-/** Host → plugin: the plugin configuration arrived. 0 rejects it. */
+/**
+ * Host → plugin: the plugin configuration arrived. 0 rejects it. Once accepted, the SDK's
+ * after-configure work runs (metric handles created so far are defined in this root callback,
+ * pitfall M5).
+ */
 export function proxy_on_configure(rootContextId: u32, pluginConfigurationSize: u32): u32 {
   const root = dispatcher.root(rootContextId);
-  return root !== null && root.onConfigure(pluginConfigurationSize) ? 1 : 0;
+  if (root === null || !root.onConfigure(pluginConfigurationSize)) return 0;
+  runAfterConfigure();
+  return 1;
 }
 
 /** Host → plugin: the root's timer fired. */

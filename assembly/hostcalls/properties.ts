@@ -2,7 +2,17 @@
 import { WasmResult } from "../abi/types";
 import { encodePropertyPath } from "../util/property-path";
 import { recordResult } from "./result";
-import { bufferLength, bufferPtr, clearOutPair, OUT_PTR, OUT_SIZE, takeOutBytes } from "./memory";
+import {
+  bufferLength,
+  bufferPtr,
+  clearOutPair,
+  encodedLength,
+  encodeUtf8,
+  OUT_PTR,
+  OUT_SIZE,
+  SLOT_EXTRA,
+  takeOutBytes,
+} from "./memory";
 
 // @ts-ignore: decorator
 @external("env", "proxy_get_property")
@@ -42,4 +52,19 @@ export function setProperty(path: string[], value: ArrayBuffer | null): WasmResu
     bufferPtr(value),
     bufferLength(value),
   );
+}
+
+/**
+ * Like `getProperty`, with the path already NUL-joined (`"request\0path"`): a string literal
+ * is encoded once per VM (scratch-slot literal cache), so typed attribute getters allocate
+ * nothing for the path.
+ */
+export function getPropertyJoined(joinedPath: string): ArrayBuffer | null {
+  const pathPtr = encodeUtf8(joinedPath, SLOT_EXTRA);
+  clearOutPair();
+  const result = recordResult(
+    proxy_get_property(pathPtr, encodedLength(SLOT_EXTRA), OUT_PTR, OUT_SIZE),
+  );
+  if (result != WasmResult.Ok) return null;
+  return takeOutBytes();
 }

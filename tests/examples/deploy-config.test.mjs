@@ -232,7 +232,8 @@ for (const name of examples) {
           );
           if (plugin.failure_policy !== undefined) {
             assert.ok(
-              ["UNSPECIFIED", "FAIL_RELOAD", "FAIL_CLOSED", "FAIL_OPEN"].includes(
+              // value 3 is FAIL_OPEN in the v1.32-era API, FAIL_IGNORE in a later revision (reference §6.15)
+              ["UNSPECIFIED", "FAIL_RELOAD", "FAIL_CLOSED", "FAIL_OPEN", "FAIL_IGNORE"].includes(
                 plugin.failure_policy,
               ),
               `${where}: failure_policy ${plugin.failure_policy}`,

@@ -65,6 +65,7 @@ export class Host {
   private draining = false;
   private deferred: (() => void)[] = [];
   private hostErrors: unknown[] = [];
+  private strictErrors: Error[] = [];
   private connectionIds = 0;
 
   private readonly pluginDefaults: Omit<Partial<PluginOptions>, "wasm">;
@@ -212,6 +213,7 @@ export class Host {
       if (this.depth === 0 && !this.draining) {
         this.deferred = [];
         this.hostErrors = [];
+        this.strictErrors = [];
       }
       throw e;
     }
@@ -235,17 +237,33 @@ export class Host {
     this.hostErrors.push(error);
   }
 
+  /**
+   * @internal Strict mode found a violation: thrown by the driving method once the current host
+   * event is over (after any host error), so the plugin's run is the same as without strict mode.
+   */
+  reportStrictViolation(error: Error): void {
+    // Outside a host event (a test calling an export directly) nothing would throw it later.
+    if (this.depth > 0) this.strictErrors.push(error);
+  }
+
   private settle(): void {
     if (this.draining) return;
     try {
       this.drain();
     } catch (e) {
       this.hostErrors = [];
+      this.strictErrors = [];
       throw e;
     }
     if (this.hostErrors.length > 0) {
       const first = this.hostErrors[0];
       this.hostErrors = [];
+      this.strictErrors = [];
+      throw first;
+    }
+    if (this.strictErrors.length > 0) {
+      const first = this.strictErrors[0];
+      this.strictErrors = [];
       throw first;
     }
   }

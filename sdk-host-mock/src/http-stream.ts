@@ -806,6 +806,7 @@ export class HttpStream implements ContextRef {
 
   private teardown(): void {
     if (this.completed) return;
+    this.plugin.strictMonitor?.streamEnding(this);
     this.completed = true;
     try {
       this.runTeardown();

@@ -30,6 +30,9 @@ import { FailureTracker, type CrashRecord, type FailurePolicyOptions } from "./f
 import type { ModuleSource } from "./loader.js";
 import { prepareCode, type PluginCode, type SandboxOptions } from "./sandbox.js";
 import { WorkerSelector, vmKey, type VmModel, type VmModelOptions } from "./vm-models.js";
+import { StrictModeError, type StrictViolation } from "./strict/error.js";
+import { StrictMonitor } from "./strict/monitor.js";
+import { resolveStrict, type StrictOption } from "./strict/options.js";
 
 /** Options of {@link Host.loadPlugin}. */
 export interface PluginOptions extends FailurePolicyOptions, VmModelOptions, SandboxOptions {
@@ -71,6 +74,12 @@ export interface PluginOptions extends FailurePolicyOptions, VmModelOptions, San
   imports?: ExtraImports;
   /** Test-harness hook called with the raw instance exports right after instantiation, before `_start`. */
   onInstance?: (exports: Record<string, unknown>) => void;
+  /**
+   * Strict mode (docs/strict-mode.md): fail the test on misuse real hosts punish, naming the
+   * pitfall id. `true` = every check; or `{ only, ignore: { Q7: "reason" }, report, limits }`.
+   * Behaviour towards the plugin is unchanged; strict mode only reports.
+   */
+  strict?: StrictOption;
 }
 
 /** One log record of the plugin. */
@@ -163,6 +172,8 @@ export class Plugin implements ContextRef {
   private readonly ephemeral: boolean;
   /** Fake-clock time of the last (re)load of this root's VM, for the reload backoff. */
   private lastLoadMs = 0;
+  /** @internal Strict-mode monitor of this root, or null when strict mode is off. */
+  readonly strictMonitor: StrictMonitor | null;
 
   /** @internal Use {@link Host.loadPlugin}. */
   constructor(
@@ -217,7 +228,19 @@ export class Plugin implements ContextRef {
       this.selector = new WorkerSelector(workers, options.selectWorker);
       this.workers = [this];
     }
-    this.boot();
+    const strict = resolveStrict(options.strict);
+    this.strictMonitor =
+      strict === null
+        ? null
+        : // the worker VMs of one plugin share what S2/T1 tally
+          new StrictMonitor(this, strict, internal?.primary.strictMonitor?.group);
+    try {
+      this.boot();
+    } catch (e) {
+      throw this.strictMonitor !== null && e instanceof Error
+        ? this.strictMonitor.loadFailed(e)
+        : e;
+    }
     if (!internal) {
       const count = this.vmModel === "per-request" ? 1 : (options.workers ?? 1);
       for (let w = 1; w < count; w++)
@@ -416,6 +439,28 @@ export class Plugin implements ContextRef {
    */
   get instanceExports(): Record<string, unknown> {
     return this.vm.instance.exports;
+  }
+
+  /** Strict-mode violations found so far, of every worker VM (empty when strict mode is off). */
+  get violations(): readonly StrictViolation[] {
+    return this.primary.workers.flatMap((w) => w.strictMonitor?.violations ?? []);
+  }
+
+  /**
+   * Strict-mode checkpoint: reports streams stalled with nothing left to resume them (Q1/Q6) and
+   * queue items nobody dequeued (T2), then throws a `StrictModeError` listing every violation
+   * recorded so far (all worker VMs). Does nothing when strict mode is off.
+   */
+  assertNoViolations(): void {
+    for (const w of this.primary.workers) w.strictMonitor?.checkpoint();
+    const all = this.violations;
+    if (all.length > 0) throw new StrictModeError(all);
+  }
+
+  /** Forgets the recorded strict-mode violations (after a test asserted them). */
+  clearViolations(): void {
+    for (const w of this.primary.workers)
+      if (w.strictMonitor) w.strictMonitor.violations.length = 0;
   }
 
   /** Messages logged at exactly this level. */

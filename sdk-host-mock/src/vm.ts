@@ -519,17 +519,22 @@ export class Vm {
         : { kind: "call", fn: name, contextId: context.id, args: unsignedArgs(args), ret: null };
     if (entry !== null) this.trace!.push(entry);
     this.frames.push({ context, effective: null });
+    // strict mode of the root the call is for (several roots may share a VM)
+    const strict = context.plugin.strictMonitor;
+    strict?.callStart(name, context);
     let ret: unknown;
     try {
       ret = f(...args);
     } catch (e) {
       const error = this.trapped(name, args, e);
       if (entry !== null) entry.trap = error instanceof Error ? error.message : String(error);
+      strict?.callEnd(name, context, null, error);
       throw error;
     } finally {
       this.frames.pop();
     }
     const value = typeof ret === "number" ? ret >>> 0 : null;
+    strict?.callEnd(name, context, value, null);
     if (entry !== null) entry.ret = value;
     if (this.failed && !wasFailed && this.failure) throw this.failure;
     return value;
@@ -656,18 +661,30 @@ export class Vm {
       }
     };
     return (...args: (number | bigint)[]) => {
+      // strict mode of the root whose callback is running (several roots may share a VM)
+      const strict = (this.frames[this.frames.length - 1]?.context ?? this.vmContext).plugin
+        .strictMonitor;
       if (this.instantiating) {
+        strict?.restricted(traceName, "start section");
         throw new HostTrap(
           `${traceName} was called from the wasm start section during instantiation; cpp-host has no current context there (may crash Envoy). Keep top-level code hostcall-free or use --exportStart _initialize`,
         );
       }
       const r = this.restriction;
       if (r !== null && !(r === "start" ? def.allowedAtStart : def.allowedInAllocator)) {
+        strict?.restricted(traceName, r);
         throw new HostTrap("restricted_callback");
       }
       this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
-      if (this.trace === null) return call(...args);
-      const contextId = this.current().id;
+      if (this.trace === null) {
+        if (strict === null) return call(...args);
+        const ctx = this.current();
+        const result = call(...args);
+        strict.hostcall(traceName, args, result, ctx);
+        return result;
+      }
+      const ctx = this.current();
+      const contextId = ctx.id;
       const decodedArgs = decodeHostcallArgs(this, traceName, args);
       const logCount = this.plugin.logs.length;
       const result = call(...args);
@@ -688,6 +705,7 @@ export class Vm {
       if (out !== undefined) entry.decodedOut = out;
       if (this.plugin.logs.length > logCount) entry.logs = this.plugin.logs.slice(logCount);
       this.trace.push(entry);
+      strict?.hostcall(traceName, args, result, ctx);
       return result;
     };
   }

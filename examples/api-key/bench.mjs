@@ -12,7 +12,7 @@ export default [
     minimumHostcalls: 3,
     minimumWhy: "get x-api-key, remove it (not forwarded upstream), set the consumer header",
     setup(wasm) {
-      const plugin = new Host().loadPlugin({ wasm, configuration });
+      const plugin = new Host().loadPlugin({ wasm, rootId: "api-key", configuration });
       const exchange = { requestHeaders: request("/orders", [["x-api-key", "k-123"]]) };
       return { plugin, run: () => httpRequest(plugin, exchange) };
     },
@@ -22,7 +22,7 @@ export default [
     minimumHostcalls: 2,
     minimumWhy: "get x-api-key, send_local_response",
     setup(wasm) {
-      const plugin = new Host().loadPlugin({ wasm, configuration });
+      const plugin = new Host().loadPlugin({ wasm, rootId: "api-key", configuration });
       const exchange = { requestHeaders: request("/orders") };
       return { plugin, run: () => httpRequest(plugin, exchange) };
     },

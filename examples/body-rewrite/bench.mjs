@@ -13,7 +13,7 @@ export default [
     minimumWhy:
       "get content-type, remove content-length (the length changes), read the body, write it",
     setup(wasm) {
-      const plugin = new Host().loadPlugin({ wasm, configuration });
+      const plugin = new Host().loadPlugin({ wasm, rootId: "body-rewrite", configuration });
       const exchange = {
         requestHeaders: request("/doc"),
         responseHeaders: [

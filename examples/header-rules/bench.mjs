@@ -15,7 +15,7 @@ export default [
     minimumHostcalls: 3,
     minimumWhy: "one hostcall per configured rule: add x-tenant, remove x-debug, set server",
     setup(wasm) {
-      const plugin = new Host().loadPlugin({ wasm, configuration });
+      const plugin = new Host().loadPlugin({ wasm, rootId: "header-rules", configuration });
       const exchange = {
         requestHeaders: request("/", [["x-debug", "1"]]),
         responseHeaders: [

@@ -193,10 +193,9 @@ class Cors extends HttpContext {
     const normalized = origin.toLowerCase();
     if (this.config.allows(normalized)) this.allowedOrigin = origin;
     const method = this.requestHeaders.get(":method");
+    if (method === null || method != "OPTIONS") return FilterHeadersStatus.Continue;
     const requested = this.requestHeaders.get("access-control-request-method");
-    if (method === null || method != "OPTIONS" || requested === null) {
-      return FilterHeadersStatus.Continue;
-    }
+    if (requested === null) return FilterHeadersStatus.Continue;
     // A preflight: answered here, never forwarded.
     if (this.allowedOrigin.length == 0) return this.refuse("cors_origin_not_allowed");
     if (!this.config.methods.includes(requested)) return this.refuse("cors_method_not_allowed");

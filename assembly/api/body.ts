@@ -107,11 +107,20 @@ export class Body {
   }
 }
 
+// @lazy: compiled into a plugin only when it uses this (a plain global is always compiled in).
 /** Request body of the current HTTP stream. */
+// @ts-ignore: decorator
+@lazy
 export const requestBody = new Body(BufferType.HttpRequestBody);
 /** Response body of the current HTTP stream. */
+// @ts-ignore: decorator
+@lazy
 export const responseBody = new Body(BufferType.HttpResponseBody);
 /** Bytes from the client of the current TCP connection. */
+// @ts-ignore: decorator
+@lazy
 export const downstreamData = new Body(BufferType.DownstreamData);
 /** Bytes from the backend of the current TCP connection. */
+// @ts-ignore: decorator
+@lazy
 export const upstreamData = new Body(BufferType.UpstreamData);

@@ -84,11 +84,20 @@ export class HeaderMap {
   }
 }
 
+// @lazy: compiled into a plugin only when it uses this (a plain global is always compiled in).
 /** Request headers of the current HTTP stream. */
+// @ts-ignore: decorator
+@lazy
 export const requestHeaders = new HeaderMap(MapType.RequestHeaders);
 /** Request trailers of the current HTTP stream. */
+// @ts-ignore: decorator
+@lazy
 export const requestTrailers = new HeaderMap(MapType.RequestTrailers);
 /** Response headers of the current HTTP stream. */
+// @ts-ignore: decorator
+@lazy
 export const responseHeaders = new HeaderMap(MapType.ResponseHeaders);
 /** Response trailers of the current HTTP stream. */
+// @ts-ignore: decorator
+@lazy
 export const responseTrailers = new HeaderMap(MapType.ResponseTrailers);

@@ -14,7 +14,10 @@ import { recordResult } from "../hostcalls/result";
 import { setAfterConfigure } from "./configure-hook";
 import { composeMetricName, seriesKey, TagStyle } from "../util/metric-name";
 
+// @lazy: compiled into a plugin only when it uses this (a plain global is always compiled in).
 /** Handles created but not yet defined, bounded so per-request creation (M5) cannot grow it. */
+// @ts-ignore: decorator
+@lazy
 const pending = new Array<Metric>();
 const MAX_PENDING: i32 = 1024;
 

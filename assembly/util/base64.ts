@@ -2,7 +2,12 @@
 // hostcalls. Used for `Authorization: Basic` credentials and JWT segments (RFC 7515 §2: base64url
 // without padding).
 
+// @lazy: compiled into a plugin only when it uses this (a plain global is always compiled in).
+// @ts-ignore: decorator
+@lazy
 const STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// @ts-ignore: decorator
+@lazy
 const URL_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /** The 6-bit value of an alphabet character, or -1. */

@@ -117,6 +117,9 @@ export function formatJsonNumber(n: f64): string {
   return n.toString();
 }
 
+// @lazy: compiled into a plugin only when it uses this (a plain global is always compiled in).
+// @ts-ignore: decorator
+@lazy
 const HEX = "0123456789abcdef";
 
 /** `text` as a JSON string literal: quotes, backslash and control characters escaped. */

@@ -7,7 +7,7 @@ import { LogLevel } from "../abi/types";
 import { isLogEnabled, logError, logWarn } from "../api/log";
 import { RootContext } from "../api/root-context";
 import { StreamContext } from "../api/stream-context";
-import { getProperty } from "../hostcalls/properties";
+import { getPropertyJoined } from "../hostcalls/properties";
 import { ContextTable } from "./context-table";
 
 /** Creates a plugin's root context for the host-assigned `contextId`. */
@@ -168,7 +168,7 @@ export class Dispatcher {
     }
     // A single catch-all registration needs no lookup (and no hostcall).
     if (first.next === null && first.rootId.length == 0) return first;
-    const property = getProperty(["plugin_root_id"]);
+    const property = getPropertyJoined("plugin_root_id");
     const rootId = property === null ? "" : String.UTF8.decode(property);
     let fallback: RootRegistration | null = null;
     let known = "";

@@ -6,6 +6,7 @@
 import { FailState } from "./abi.js";
 import { PluginLoadError, PluginTrapError } from "./errors.js";
 import type { Plugin } from "./plugin.js";
+import { onVmCreated, onVmShutDown } from "./runtime-stats.js";
 import { Vm } from "./vm.js";
 import { vmKey } from "./vm-models.js";
 
@@ -34,12 +35,13 @@ export function bootRoot(p: Plugin): void {
   p.lastLoadMs = p.host.now;
   const shared = p.host.vmRegistry.find(key);
   let fresh: Vm | null = null;
+  let canary: Vm | null = null;
   try {
     if (shared !== null) {
       // cpp-host `createWasm`: a new plugin is first started and configured in a throw-away
       // "configuration canary" VM, so a plugin that fails to start or configure is rejected
       // without touching the VM other plugins already run in.
-      p.vm = newVm(p);
+      p.vm = canary = newVm(p);
       startRoot(p);
       p.vm.removeRoot(p);
       p.vm = shared;
@@ -50,7 +52,11 @@ export function bootRoot(p: Plugin): void {
     startRoot(p);
   } catch (e) {
     // Nothing of a plugin that failed to load stays shareable or alive in a shared VM.
-    if (fresh !== null) p.host.vmRegistry.forget(fresh);
+    if (fresh !== null) {
+      p.host.vmRegistry.forget(fresh);
+      fresh.shutDown();
+    }
+    canary?.shutDown();
     if (shared !== null && p.vm === shared) {
       shared.removeRoot(p);
       shared.removeContext(p.id);
@@ -62,11 +68,25 @@ export function bootRoot(p: Plugin): void {
 
 /** A new VM of the plugin's module, after `_initialize` / `_start`. */
 function newVm(p: Plugin): Vm {
-  const vm = new Vm(p, p.code.bytes, p.code.vmOptions);
-  p.options.onInstance?.(vm.instance.exports);
+  // Envoy constructs the Wasm object (lifecycle stat `created`) before it loads the module.
+  onVmCreated(p.host);
+  let vm: Vm;
+  try {
+    vm = new Vm(p, p.code.bytes, p.code.vmOptions);
+  } catch (e) {
+    onVmShutDown(p.host);
+    throw e;
+  }
+  try {
+    p.options.onInstance?.(vm.instance.exports);
+  } catch (e) {
+    vm.shutDown();
+    throw e;
+  }
   try {
     vm.startVm();
   } catch (e) {
+    vm.shutDown();
     if (e instanceof PluginTrapError) {
       throw new PluginLoadError(
         `Failed to initialize Wasm code: ${e.message}`,

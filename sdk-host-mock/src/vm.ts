@@ -24,6 +24,7 @@ import { MetricIds } from "./metrics.js";
 import type { Plugin } from "./plugin.js";
 import { checkCallbackSignatures, linkImports } from "./vm-linking.js";
 import { MAX_MEMORY_PAGES, detectAbiVersion } from "./vm-signatures.js";
+import { onVmShutDown } from "./runtime-stats.js";
 import { unsignedArgs, type TraceCall, type TraceEntry } from "./vm-trace.js";
 
 export type { TraceCall, TraceEntry, TraceHostcall } from "./vm-trace.js";
@@ -84,6 +85,7 @@ export class Vm {
   nextGrpcCallId = 1;
   nextGrpcStreamId = 2;
   private dnsToken = 0;
+  private isShutDown = false;
 
   private readonly fns = new Map<string, AnyFn>();
   private readonly allocatorName: string;
@@ -333,10 +335,22 @@ export class Vm {
     return this.dnsToken;
   }
 
-  /** Takes a root context out of {@link roots} (deleted, or moved to a reloaded VM). */
+  /**
+   * Takes a root context out of {@link roots} (deleted, or moved to a reloaded VM); the VM goes
+   * away with its last root (Envoy's Wasm object is destroyed: `active` stat lowered).
+   */
   removeRoot(root: Plugin): void {
     const i = this.roots.indexOf(root);
-    if (i >= 0) this.roots.splice(i, 1);
+    if (i < 0) return;
+    this.roots.splice(i, 1);
+    if (this.roots.length === 0) this.shutDown();
+  }
+
+  /** The VM is gone for good (load failure, last root left): counted once. */
+  shutDown(): void {
+    if (this.isShutDown) return;
+    this.isShutDown = true;
+    onVmShutDown(this.host);
   }
 
   /** Registers a new context id. */

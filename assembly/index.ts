@@ -112,3 +112,6 @@ export { PeriodicTask, PeriodicTasks } from "./api/timers";
 export { gcd, PeriodicSchedule } from "./util/periodic";
 export { SharedQueue } from "./api/queues";
 export { callForeignFunction, clearRouteCache, getForeignFunctionArguments } from "./api/foreign";
+export { base64Decode, base64Encode, base64UrlDecode, base64UrlEncode } from "./util/base64";
+export { sha256 } from "./util/sha256";
+export { constantTimeEqual, hmacSha256 } from "./util/hmac";

@@ -106,6 +106,7 @@ function examples() {
     {
       name: "header-rules",
       wasm: wasm("header-rules"),
+      rootId: "header-rules", // examples register their root under their name
       configuration: JSON.stringify({
         request: { add: { "x-tenant": "blue" }, remove: ["x-debug"] },
         response: { set: { server: "edge" } },
@@ -116,6 +117,7 @@ function examples() {
     {
       name: "api-key (allowed)",
       wasm: wasm("api-key"),
+      rootId: "api-key", // examples register their root under their name
       configuration: JSON.stringify({ keys: { "k-1": "app" } }),
       exchange: exampleExchange(get([["x-api-key", "k-1"]]), [[":status", "200"]]),
       minimum: 3,
@@ -123,6 +125,7 @@ function examples() {
     {
       name: "api-key (401)",
       wasm: wasm("api-key"),
+      rootId: "api-key", // examples register their root under their name
       configuration: JSON.stringify({ keys: { "k-1": "app" } }),
       exchange: exampleExchange(get(), [[":status", "200"]]),
       minimum: 2,
@@ -130,6 +133,7 @@ function examples() {
     {
       name: "body-rewrite (1 KiB)",
       wasm: wasm("body-rewrite"),
+      rootId: "body-rewrite", // examples register their root under their name
       configuration: JSON.stringify({ replace: { foo: "bar" } }),
       exchange: exampleExchange(
         get(),
@@ -152,7 +156,11 @@ function median(values) {
 }
 
 function load(entry) {
-  return new Host().loadPlugin({ wasm: entry.wasm, configuration: entry.configuration ?? "" });
+  return new Host().loadPlugin({
+    wasm: entry.wasm,
+    rootId: entry.rootId ?? "",
+    configuration: entry.configuration ?? "",
+  });
 }
 
 function timeRequests(plugin, exchange, n) {

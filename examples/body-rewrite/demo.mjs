@@ -9,6 +9,7 @@ export default function demo({ wasm, show }) {
   const plugin = new Host().loadPlugin({
     wasm,
     name: "body-rewrite",
+    rootId: "body-rewrite",
     configuration: JSON.stringify(configuration),
   });
   showLogs(show, plugin);

@@ -12,6 +12,7 @@ export default function demo({ wasm, show }) {
   const plugin = new Host().loadPlugin({
     wasm,
     name: "header-rules",
+    rootId: "header-rules",
     configuration: JSON.stringify(configuration),
   });
   showLogs(show, plugin);

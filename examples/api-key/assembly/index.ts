@@ -84,4 +84,4 @@ class ApiKeyCheck extends HttpContext {
   }
 }
 
-registerRootContext((id: u32): RootContext => new ApiKeyRoot(id));
+registerRootContext((id: u32): RootContext => new ApiKeyRoot(id), "api-key");

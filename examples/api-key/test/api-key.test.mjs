@@ -2,9 +2,11 @@
 // or unknown keys get a 401 local reply, bad configurations are rejected.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/api-key.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/api-key.wasm", import.meta.url));
+const rootId = "api-key";
 const configuration = JSON.stringify({ keys: { "k-123": "mobile-app", "k-456": "partner" } });
 
 function request(extra = []) {
@@ -12,7 +14,7 @@ function request(extra = []) {
 }
 
 test("a known key passes; the key is replaced by the client name", () => {
-  const plugin = new Host().loadPlugin({ wasm, configuration });
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration });
   const stream = plugin.newHttpStream();
   assert.equal(
     stream.sendRequestHeaders(request([["x-api-key", "k-456"]]), { endOfStream: true }),
@@ -26,7 +28,7 @@ test("a known key passes; the key is replaced by the client name", () => {
 });
 
 test("a missing key gets 401 with a JSON body and details", () => {
-  const plugin = new Host().loadPlugin({ wasm, configuration });
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration });
   const stream = plugin.newHttpStream();
   const status = stream.sendRequestHeaders(request(), { endOfStream: true });
   assert.equal(status, "StopAllIterationAndWatermark");
@@ -45,7 +47,7 @@ test("a missing key gets 401 with a JSON body and details", () => {
 });
 
 test("an unknown key gets 401 with details api_key_unknown", () => {
-  const plugin = new Host().loadPlugin({ wasm, configuration });
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration });
   const stream = plugin.newHttpStream();
   stream.sendRequestHeaders(request([["x-api-key", "nope"]]), { endOfStream: true });
   assert.equal(stream.localResponse?.status, 401);
@@ -55,6 +57,7 @@ test("an unknown key gets 401 with details api_key_unknown", () => {
 test("a custom header name is honoured, case-insensitively", () => {
   const plugin = new Host().loadPlugin({
     wasm,
+    rootId,
     configuration: JSON.stringify({ header: "Authorization-Key", keys: { s3cret: "ops" } }),
   });
   const stream = plugin.newHttpStream();
@@ -65,6 +68,35 @@ test("a custom header name is honoured, case-insensitively", () => {
 
 test("configurations without keys are rejected", () => {
   for (const bad of ["", "[]", JSON.stringify({ keys: {} }), JSON.stringify({ keys: { a: 1 } })]) {
-    assert.throws(() => new Host().loadPlugin({ wasm, configuration: bad }), PluginLoadError, bad);
+    assert.throws(
+      () => new Host().loadPlugin({ wasm, rootId, configuration: bad }),
+      PluginLoadError,
+      bad,
+    );
   }
+});
+
+test("a client cannot forge x-client: the plugin overwrites it", () => {
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration });
+  const stream = plugin.newHttpStream();
+  stream.sendRequestHeaders(
+    request([
+      ["x-client", "admin"],
+      ["x-api-key", "k-123"],
+    ]),
+    { endOfStream: true },
+  );
+  assert.deepEqual(
+    stream.requestHeaders.filter(([name]) => name === "x-client"),
+    [["x-client", "mobile-app"]],
+  );
+});
+
+test("a rejected request never reaches the upstream: its response callbacks see the local reply", () => {
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration });
+  const stream = plugin.newHttpStream();
+  stream.sendRequestHeaders(request([["x-api-key", "wrong"]]), { endOfStream: true });
+  assert.equal(stream.sendResponseHeaders([[":status", "200"]], { endOfStream: true }), "Skipped");
+  assert.equal(stream.responseHeader(":status"), "401");
+  stream.complete();
 });

@@ -54,7 +54,15 @@ class RewriteRoot extends RootContext {
       }
       const list = new Array<string>();
       const items = types.asArray();
-      for (let i = 0; i < items.length; i++) list.push(items[i].asString());
+      for (let i = 0; i < items.length; i++) {
+        if (items[i].kindName() != "string") {
+          logError(
+            "body-rewrite: bad configuration: contentTypes[" + i.toString() + "] must be a string",
+          );
+          return false;
+        }
+        list.push(items[i].asString());
+      }
       this.contentTypes = list;
     }
     this.from = from;
@@ -107,4 +115,4 @@ class BodyRewrite extends HttpContext {
   }
 }
 
-registerRootContext((id: u32): RootContext => new RewriteRoot(id));
+registerRootContext((id: u32): RootContext => new RewriteRoot(id), "body-rewrite");

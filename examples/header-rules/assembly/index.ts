@@ -129,4 +129,4 @@ class HeaderRules extends HttpContext {
   }
 }
 
-registerRootContext((id: u32): RootContext => new HeaderRulesRoot(id));
+registerRootContext((id: u32): RootContext => new HeaderRulesRoot(id), "header-rules");

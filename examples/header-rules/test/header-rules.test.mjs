@@ -2,9 +2,11 @@
 // bad configurations are rejected with a log line naming the field.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { Host, PluginLoadError } from "proxy-wasm-as/host-mock";
 
-const wasm = new URL("../build/header-rules.wasm", import.meta.url).pathname;
+const wasm = fileURLToPath(new URL("../build/header-rules.wasm", import.meta.url));
+const rootId = "header-rules";
 
 const config = JSON.stringify({
   request: { add: { "x-tenant": "blue" }, set: { "x-env": "prod" }, remove: ["x-debug"] },
@@ -12,7 +14,7 @@ const config = JSON.stringify({
 });
 
 test("applies request and response edits from the configuration", () => {
-  const plugin = new Host().loadPlugin({ wasm, configuration: config });
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration: config });
   assert.deepEqual(plugin.logMessages("info"), ["header-rules: 3 request and 2 response edits"]);
   const stream = plugin.newHttpStream();
   const status = stream.sendRequestHeaders(
@@ -51,7 +53,7 @@ test("applies request and response edits from the configuration", () => {
 
 test("rejects a configuration that is not JSON", () => {
   assert.throws(
-    () => new Host().loadPlugin({ wasm, configuration: "{not json" }),
+    () => new Host().loadPlugin({ wasm, rootId, configuration: "{not json" }),
     (error) => error instanceof PluginLoadError,
   );
 });
@@ -60,7 +62,11 @@ test("names the bad field of a configuration", () => {
   const host = new Host();
   let failure;
   try {
-    host.loadPlugin({ wasm, configuration: JSON.stringify({ request: { add: { "x-a": 1 } } }) });
+    host.loadPlugin({
+      wasm,
+      rootId,
+      configuration: JSON.stringify({ request: { add: { "x-a": 1 } } }),
+    });
   } catch (error) {
     failure = error;
   }
@@ -69,4 +75,48 @@ test("names the bad field of a configuration", () => {
     failure.message + "\n" + (failure.logs ?? []).map((l) => l.message).join("\n"),
     /request\.add\.x-a must be a string/,
   );
+});
+
+test("an empty configuration changes nothing", () => {
+  const plugin = new Host().loadPlugin({ wasm, rootId, configuration: "{}" });
+  assert.deepEqual(plugin.logMessages("info"), ["header-rules: 0 request and 0 response edits"]);
+  const stream = plugin.newHttpStream();
+  const headers = [
+    [":method", "GET"],
+    [":path", "/"],
+    [":authority", "example.com"],
+    ["x-debug", "1"],
+  ];
+  stream.sendRequestHeaders(headers, { endOfStream: true });
+  assert.deepEqual(stream.requestHeaders, headers);
+});
+
+test("rejects a section with none of add, set, remove", () => {
+  assert.throws(
+    () =>
+      new Host().loadPlugin({
+        wasm,
+        rootId,
+        configuration: JSON.stringify({ response: { delete: ["server"] } }),
+      }),
+    (error) =>
+      error instanceof PluginLoadError &&
+      error.logs.some((l) => /response: expected 'add', 'set' or 'remove'/.test(l.message)),
+  );
+});
+
+test("rejects remove that is not an array of strings", () => {
+  for (const remove of ["x-debug", ["x-debug", 3]]) {
+    assert.throws(
+      () =>
+        new Host().loadPlugin({
+          wasm,
+          rootId,
+          configuration: JSON.stringify({ request: { remove } }),
+        }),
+      (error) =>
+        error instanceof PluginLoadError &&
+        error.logs.some((l) => /request\.remove(\[1\])? must be/.test(l.message)),
+    );
+  }
 });

@@ -3,5 +3,6 @@
  * `commands` table of main.ts when imported here.
  */
 import "./run.js";
+import "./init.js";
 
 export { main, commands, type Command } from "./main.js";

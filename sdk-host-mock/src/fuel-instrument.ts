@@ -35,6 +35,7 @@ interface Binaryen {
   setDebugInfo(on: boolean): void;
   readBinary(bytes: Uint8Array): BinaryenModule;
   getFunctionInfo(func: Ref): { name: string; module: string | null; body: Ref };
+  getExpressionId(expr: Ref): number;
   getExpressionInfo(expr: Ref): Record<string, unknown> & { id: number; type: number };
   Function: { setBody(func: Ref, body: Ref): void };
   Loop: { setBody(loop: Ref, body: Ref): void };
@@ -114,6 +115,7 @@ function instrument(binaryen: Binaryen, input: Uint8Array): Uint8Array {
   const module = binaryen.readBinary(input);
   try {
     module.setFeatures(binaryen.Features.All);
+    const loopId = binaryen.LoopId as number;
     let callee = "fuel$consume";
     for (let n = 1; module.getFunction(callee) !== 0; n++) callee = `fuel$consume${n}`;
     const defined: Ref[] = [];
@@ -129,20 +131,22 @@ function instrument(binaryen: Binaryen, input: Uint8Array): Uint8Array {
       const stack: Ref[] = [body];
       while (stack.length > 0) {
         const expr = stack.pop() as Ref;
-        const info = binaryen.getExpressionInfo(expr);
-        const fields = children.get(info.id);
+        const id = binaryen.getExpressionId(expr);
+        const fields = children.get(id);
         if (fields === undefined) {
           throw new Error(
-            `fuel instrumentation does not support expression kind ${info.id} in function ` +
+            `fuel instrumentation does not support expression kind ${id} in function ` +
               binaryen.getFunctionInfo(func).name,
           );
         }
+        if (fields.length === 0) continue; // a leaf (most expressions): no info to decode
+        const info = binaryen.getExpressionInfo(expr);
         for (const field of fields) {
           const value = info[field];
           if (Array.isArray(value)) for (const child of value) stack.push(child as Ref);
           else if (typeof value === "number" && value !== 0) stack.push(value);
         }
-        if (info.id === (binaryen.LoopId as number)) {
+        if (id === loopId) {
           binaryen.Loop.setBody(expr, charge(info.body as Ref));
         }
       }

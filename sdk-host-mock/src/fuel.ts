@@ -1,8 +1,8 @@
 /**
  * Deterministic CPU limit per callback ("fuel", issue 5): the module is instrumented with
- * binaryen's `log-execution` pass (binaryen ships inside the `assemblyscript` package), which
- * inserts a call to the import `env.log_execution` at every function entry and at the top of
- * every loop iteration. The host links that import to a {@link FuelMeter}: each call costs one
+ * binaryen (it ships inside the `assemblyscript` package; see `fuel-instrument.ts`), which
+ * inserts a call to the private import {@link FUEL_IMPORT} at every function entry and at the
+ * top of every loop iteration. The host links that import to a {@link FuelMeter}: each call costs one
  * unit; when a callback has used its budget the VM traps with {@link FUEL_TRAP_MESSAGE}, and the
  * plugin's failure policy applies as for any trap.
  *
@@ -19,8 +19,12 @@ import { FailState } from "./abi.js";
 import { readModuleShape } from "./binary.js";
 import { HostTrap, PluginLoadError } from "./errors.js";
 
-/** The import the instrumented module calls (qualified name). */
-export const FUEL_IMPORT = "env.log_execution";
+/** Module of the import the instrumented module calls: no real host provides it. @internal */
+export const FUEL_MODULE = "proxy_wasm_as_mock_fuel";
+/** Name of the import the instrumented module calls. @internal */
+export const FUEL_NAME = "consume";
+/** The import the instrumented module calls (qualified name). @internal */
+export const FUEL_IMPORT = `${FUEL_MODULE}.${FUEL_NAME}`;
 
 /** Trap message of a callback that ran out of fuel (the start of {@link PluginTrapError.trapMessage}). */
 export const FUEL_TRAP_MESSAGE = "fuel exhausted";

@@ -144,8 +144,10 @@ export class Host {
   /**
    * Envoy's own stats about plugins (not the plugins' metrics), by full name: the FAIL_RELOAD
    * counters `wasm.<plugin name>.vm_reload_backoff` / `vm_reload_success` / `vm_reload_failure`,
-   * and the mock's crash bookkeeping `wasm.<plugin name>.vm_crash` (counter) and
-   * `wasm.<plugin name>.disabled` (1 once the crash limit disabled the plugin).
+   * the mock's crash bookkeeping `wasm.<plugin name>.vm_crash` (counter) and
+   * `wasm.<plugin name>.disabled` (1 once the crash limit disabled the plugin), and the runtime
+   * lifecycle stats `wasm.envoy.wasm.runtime.v8.created` (counter) / `.active` (gauge), see
+   * `runtime-stats.ts`.
    */
   get stats(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -153,9 +155,9 @@ export class Host {
     return out;
   }
 
-  /** @internal */
-  incrementStat(name: string): void {
-    this.envoyStats.set(name, (this.envoyStats.get(name) ?? 0) + 1);
+  /** @internal Adds `by` (default 1) to a stat. */
+  incrementStat(name: string, by = 1): void {
+    this.envoyStats.set(name, (this.envoyStats.get(name) ?? 0) + by);
   }
 
   /** @internal */

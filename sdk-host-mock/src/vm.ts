@@ -1,19 +1,13 @@
 /**
- * One wasm VM instance as cpp-host runs it (reference §1): ABI detection, linking of exactly the
- * version's hostcall set, signature checks, instantiation, `_initialize`/`_start` with the V8
- * restricted-hostcall allow-list (§1.4), calls into the module with trap capture, context ids and
- * the effective context.
+ * One wasm VM instance as cpp-host runs it (reference §1): loading (ABI detection, memory cap,
+ * compile, instantiate), `_initialize`/`_start` under the restricted-hostcall allow-list (§1.4),
+ * calls into the module with trap capture, the allocator, context ids and the effective
+ * context. Linking is in `vm-linking.ts`, the hostcall wrapper in `vm-hostcall.ts`, module
+ * requirements (ABI markers, callback types) in `vm-signatures.ts`, trace records in
+ * `vm-trace.ts`.
  */
-import { FailState, WasmResult, wasmResultName, type AbiVersion } from "./abi.js";
-import {
-  capDefinedMemories,
-  readModuleShape,
-  printValTypes,
-  sameFuncType,
-  type FuncType,
-  type ModuleShape,
-  type ValType,
-} from "./binary.js";
+import { FailState, type AbiVersion } from "./abi.js";
+import { capDefinedMemories, readModuleShape, type ModuleShape } from "./binary.js";
 import type { ContextRef } from "./context.js";
 import {
   HostTrap,
@@ -23,138 +17,24 @@ import {
   parseWasmStack,
   type WasmFrame,
 } from "./errors.js";
-import { GuestMemory } from "./memory.js";
-import { defineOwn } from "./properties.js";
-import { MetricIds } from "./metrics.js";
-import type { LogRecord, Plugin } from "./plugin.js";
-import { decodeHostcallArgs, decodeHostcallOut, type DecodedFields } from "./trace-decode.js";
+import { FuelMeter } from "./fuel.js";
 import type { Host } from "./host.js";
-import { ALL_HOSTCALLS, type HostcallDef } from "./hostcalls/index.js";
-import { isCapabilityGated, restrictedStub } from "./capabilities.js";
-import { FUEL_IMPORT, FuelMeter } from "./fuel.js";
+import { GuestMemory } from "./memory.js";
+import { MetricIds } from "./metrics.js";
+import type { Plugin } from "./plugin.js";
+import { checkCallbackSignatures, linkImports } from "./vm-linking.js";
+import { MAX_MEMORY_PAGES, detectAbiVersion } from "./vm-signatures.js";
+import { onVmShutDown } from "./runtime-stats.js";
+import { unsignedArgs, type TraceCall, type TraceEntry } from "./vm-trace.js";
 
-/**
- * A host→plugin call in {@link Vm.trace}. It is recorded when the call starts, so the hostcalls
- * it makes follow it in the trace; `ret` is filled in when it returns.
- */
-export interface TraceCall {
-  kind: "call";
-  /** Export name. */
-  fn: string;
-  /** Context the call was made for (0 = VM context). */
-  contextId: number;
-  /** Arguments; i32 values as unsigned 32-bit numbers, i64 values as bigint. */
-  args: (number | bigint)[];
-  /** Raw return value (u32), or null for void exports (and while the call runs). */
-  ret: number | null;
-  /** The trap message when the call trapped. */
-  trap?: string;
-}
-
-/** A plugin→host call in {@link Vm.trace}. */
-export interface TraceHostcall {
-  kind: "hostcall";
-  /** `proxy_*` name, `env.<name>` for other env imports, `<wasi module>.<name>` for WASI. */
-  fn: string;
-  /** Context the hostcall acted for (current or effective). */
-  contextId: number;
-  /** Raw arguments (pointers not decoded); i32 values as unsigned 32-bit numbers. */
-  args: (number | bigint)[];
-  /** WasmResult name for `proxy_*`, errno for WASI, null for void. */
-  result: string | number | null;
-  /** Decoded arguments (strings, header pairs; pointers omitted), read at call time. */
-  decodedArgs?: DecodedFields;
-  /** Decoded outputs the host wrote (values, tokens, ids), when there are any. */
-  decodedOut?: DecodedFields;
-  /** Log records the hostcall produced (`proxy_log`, WASI `fd_write`). */
-  logs?: LogRecord[];
-}
-
-/** An entry of the call trace. */
-export type TraceEntry = TraceCall | TraceHostcall;
-
-/** Trace arguments: i32 values as unsigned 32-bit numbers (as the host reads them), i64 as is. */
-function unsignedArgs(args: readonly unknown[]): (number | bigint)[] {
-  return args.map((a) => (typeof a === "number" ? a >>> 0 : (a as bigint)));
-}
-
-const i32: ValType = "i32";
-const fn = (params: ValType[], results: ValType[] = []): FuncType => ({ params, results });
-const ints = (n: number): ValType[] => Array<ValType>(n).fill(i32);
-
-/**
- * Expected types of exported callbacks per ABI version (reference §2.1), including Envoy's
- * `envoy_on_resolve_dns` / `envoy_on_stats_update` (Envoy `Wasm::getFunctions` looks them up with
- * the same signature check). A Map, so export names like `toString` are not "known callbacks".
- */
-function callbackTypes(abi: AbiVersion): Map<string, FuncType> {
-  const headersArity = abi === "0.1.0" ? 2 : 3;
-  const t: Record<string, FuncType> = {
-    malloc: fn([i32], [i32]),
-    proxy_on_memory_allocate: fn([i32], [i32]),
-    _initialize: fn([]),
-    _start: fn([]),
-    main: fn([i32, i32], [i32]),
-    __main_void: fn([], [i32]),
-    proxy_on_context_create: fn(ints(2)),
-    proxy_on_vm_start: fn(ints(2), [i32]),
-    proxy_validate_configuration: fn(ints(2), [i32]),
-    proxy_on_configure: fn(ints(2), [i32]),
-    proxy_on_tick: fn(ints(1)),
-    proxy_on_new_connection: fn(ints(1), [i32]),
-    proxy_on_downstream_data: fn(ints(3), [i32]),
-    proxy_on_upstream_data: fn(ints(3), [i32]),
-    proxy_on_downstream_connection_close: fn(ints(2)),
-    proxy_on_upstream_connection_close: fn(ints(2)),
-    proxy_on_request_headers: fn(ints(headersArity), [i32]),
-    proxy_on_request_body: fn(ints(3), [i32]),
-    proxy_on_request_trailers: fn(ints(2), [i32]),
-    proxy_on_request_metadata: fn(ints(2), [i32]),
-    proxy_on_response_headers: fn(ints(headersArity), [i32]),
-    proxy_on_response_body: fn(ints(3), [i32]),
-    proxy_on_response_trailers: fn(ints(2), [i32]),
-    proxy_on_response_metadata: fn(ints(2), [i32]),
-    proxy_on_http_call_response: fn(ints(5)),
-    proxy_on_grpc_receive_initial_metadata: fn(ints(3)),
-    proxy_on_grpc_receive: fn(ints(3)),
-    proxy_on_grpc_receive_trailing_metadata: fn(ints(3)),
-    proxy_on_grpc_close: fn(ints(3)),
-    proxy_on_queue_ready: fn(ints(2)),
-    proxy_on_done: fn(ints(1), [i32]),
-    proxy_on_log: fn(ints(1)),
-    proxy_on_delete: fn(ints(1)),
-    envoy_on_resolve_dns: fn(ints(3)),
-    envoy_on_stats_update: fn(ints(2)),
-  };
-  if (abi !== "0.1.0") t.proxy_on_foreign_function = fn(ints(3));
-  return new Map(Object.entries(t));
-}
-
-const ABI_MARKERS = new Map<string, AbiVersion>([
-  ["proxy_abi_version_0_1_0", "0.1.0"],
-  ["proxy_abi_version_0_2_0", "0.2.0"],
-  ["proxy_abi_version_0_2_1", "0.2.1"],
-]);
-
-/** Detects the ABI version: first known marker function export in export order (§1.1). */
-export function detectAbiVersion(shape: ModuleShape): AbiVersion | null {
-  for (const e of shape.exports) {
-    const abi = e.kind === "function" ? ABI_MARKERS.get(e.name) : undefined;
-    if (abi !== undefined) return abi;
-  }
-  return null;
-}
-
-/**
- * cpp-host `PROXY_WASM_HOST_MAX_WASM_MEMORY_SIZE_BYTES` (1 GiB) in 64 KiB pages (§1.2). cpp-host
- * hands it to V8 as `--wasm-max-mem-pages`, which caps every memory of the VM.
- */
-export const MAX_MEMORY_PAGES = (1024 * 1024 * 1024) / 65536;
+export type { TraceCall, TraceEntry, TraceHostcall } from "./vm-trace.js";
+export { MAX_MEMORY_PAGES, detectAbiVersion } from "./vm-signatures.js";
 
 /** Extra import functions a test may provide (not part of Envoy; for test harnesses). */
 export type ExtraImports = Record<string, Record<string, (...args: never[]) => unknown>>;
 
-interface Frame {
+/** One host→VM call in progress. @internal */
+export interface Frame {
   context: ContextRef;
   effective: ContextRef | null;
 }
@@ -205,11 +85,14 @@ export class Vm {
   nextGrpcCallId = 1;
   nextGrpcStreamId = 2;
   private dnsToken = 0;
+  private isShutDown = false;
 
   private readonly fns = new Map<string, AnyFn>();
   private readonly allocatorName: string;
-  private readonly frames: Frame[] = [];
-  private instantiating = false;
+  /** @internal Host→VM calls in progress, innermost last. */
+  readonly frames: Frame[] = [];
+  /** @internal True while the module is instantiated (its start section runs). */
+  instantiating = false;
   private nextContextId = 1;
   /** Where the memory-section rewrite moved the code (to report original byte offsets). */
   private readonly codeShift: { from: number; delta: number } | null = null;
@@ -265,122 +148,8 @@ export class Vm {
         );
       }
     }
-    // Link: only this version's hostcalls (+ pthread_equal, emscripten_notify_memory_growth, WASI).
-    const available = new Map<string, { def: HostcallDef; module: string }>();
-    for (const def of ALL_HOSTCALLS) {
-      if (def.versions && !def.versions.includes(abi)) continue;
-      const modules = def.module === "wasi" ? ["wasi_snapshot_preview1", "wasi_unstable"] : ["env"];
-      for (const m of modules) available.set(`${m}.${def.name}`, { def, module: m });
-    }
-    // Null-prototype objects and own-key lookups: a module named "__proto__" or "constructor" (or
-    // an import named "toString") must not resolve to Object.prototype members.
-    const importObject = Object.create(null) as Record<
-      string,
-      Record<string, WebAssembly.ImportValue>
-    >;
-    let importedMemory: WebAssembly.Memory | null = null;
-    for (const imp of shape.imports) {
-      const qualified = `${imp.module}.${imp.name}`;
-      if (!Object.hasOwn(importObject, imp.module)) {
-        defineOwn(importObject, imp.module, Object.create(null) as Record<string, never>);
-      }
-      const target = importObject[imp.module];
-      const setImport = (value: WebAssembly.ImportValue): void =>
-        defineOwn(target, imp.name, value);
-      if (imp.kind === "function") {
-        const extraModule =
-          options.extraImports && Object.hasOwn(options.extraImports, imp.module)
-            ? options.extraImports[imp.module]
-            : undefined;
-        const extra =
-          extraModule && Object.hasOwn(extraModule, imp.name) ? extraModule[imp.name] : undefined;
-        if (this.fuel !== null && qualified === FUEL_IMPORT) {
-          const meter = this.fuel;
-          setImport(() => meter.consume());
-          continue;
-        }
-        if (typeof extra === "function") {
-          setImport(extra as unknown as WebAssembly.ImportValue);
-          continue;
-        }
-        const entry = available.get(qualified);
-        if (!entry) {
-          throw new PluginLoadError(
-            `Failed to load Wasm module due to a missing import: ${qualified}`,
-            FailState.UnableToInitializeCode,
-          );
-        }
-        const want = fn(entry.def.params, entry.def.results);
-        if (!sameFuncType(want, imp.type)) {
-          throw new PluginLoadError(
-            `Failed to load Wasm module due to an import type mismatch for ${qualified}, want: ` +
-              `${printValTypes(want.params)} -> ${printValTypes(want.results)}, but host exports: ` +
-              `${printValTypes(imp.type.params)} -> ${printValTypes(imp.type.results)}`,
-            FailState.UnableToInitializeCode,
-          );
-        }
-        setImport(
-          this.wrapHostcall(
-            entry.module === "env" && entry.def.name.startsWith("proxy_")
-              ? entry.def.name
-              : qualified,
-            entry.def,
-            capabilities !== null &&
-              isCapabilityGated(entry.def) &&
-              !capabilities.has(entry.def.name),
-          ),
-        );
-      } else if (imp.kind === "memory" || imp.kind === "table") {
-        const limits = imp.limits;
-        try {
-          if (imp.kind === "memory") {
-            // Created with the module's declared limits, capped like V8 under cpp-host (§1.2).
-            const max =
-              limits.max === null ? this.maxMemoryPages : Math.min(limits.max, this.maxMemoryPages);
-            importedMemory = new WebAssembly.Memory({
-              initial: limits.min,
-              maximum: max,
-              ...(limits.shared ? { shared: true } : {}),
-            } as WebAssembly.MemoryDescriptor);
-            setImport(importedMemory);
-          } else {
-            setImport(
-              new WebAssembly.Table({
-                initial: limits.min,
-                ...(limits.max !== null ? { maximum: limits.max } : {}),
-                element: "anyfunc",
-              }),
-            );
-          }
-        } catch (e) {
-          throw new PluginLoadError(
-            `Failed to load Wasm module: ${(e as Error).message}`,
-            FailState.UnableToInitializeCode,
-            { cause: e },
-          );
-        }
-      } else {
-        throw new PluginLoadError(
-          `Failed to load Wasm module due to a missing import: ${qualified}`,
-          FailState.UnableToInitializeCode,
-        );
-      }
-    }
-
-    // Exported callbacks must have the types of this ABI version.
-    const expected = callbackTypes(abi);
-    for (const e of shape.exports) {
-      const want = e.kind === "function" ? expected.get(e.name) : undefined;
-      if (want === undefined || e.type === null) continue;
-      if (!sameFuncType(want, e.type)) {
-        throw new PluginLoadError(
-          `Bad function signature for: ${e.name}, want: ${printValTypes(want.params)} -> ` +
-            `${printValTypes(want.results)}, but the module exports: ${printValTypes(e.type.params)} -> ` +
-            `${printValTypes(e.type.results)}`,
-          FailState.UnableToInitializeCode,
-        );
-      }
-    }
+    const { importObject, importedMemory } = linkImports(this, shape, options, capabilities);
+    checkCallbackSignatures(shape, abi);
     const exportNames = new Set(
       shape.exports.filter((e) => e.kind === "function").map((e) => e.name),
     );
@@ -566,10 +335,22 @@ export class Vm {
     return this.dnsToken;
   }
 
-  /** Takes a root context out of {@link roots} (deleted, or moved to a reloaded VM). */
+  /**
+   * Takes a root context out of {@link roots} (deleted, or moved to a reloaded VM); the VM goes
+   * away with its last root (Envoy's Wasm object is destroyed: `active` stat lowered).
+   */
   removeRoot(root: Plugin): void {
     const i = this.roots.indexOf(root);
-    if (i >= 0) this.roots.splice(i, 1);
+    if (i < 0) return;
+    this.roots.splice(i, 1);
+    if (this.roots.length === 0) this.shutDown();
+  }
+
+  /** The VM is gone for good (load failure, last root left): counted once. */
+  shutDown(): void {
+    if (this.isShutDown) return;
+    this.isShutDown = true;
+    onVmShutDown(this.host);
   }
 
   /** Registers a new context id. */
@@ -619,94 +400,5 @@ export class Vm {
     return frames.map((f) =>
       f.offset !== null && f.offset >= shift.from ? { ...f, offset: f.offset - shift.delta } : f,
     );
-  }
-
-  /**
-   * Wraps a hostcall implementation. No JS exception escapes into the module: an unexpected one
-   * (a host-mock bug, or a throwing test hook such as a user foreign function or an allocator
-   * hook) is handed to {@link Host} — which rethrows it from the driving method once the current
-   * host event is over — and the module gets `InternalFailure` (WASI: errno 29 EIO, which
-   * cpp-host itself never returns). Traps (`restricted_callback`, wasm traps, stack exhaustion)
-   * and {@link PluginTrapError}s still propagate, as they must unwind the module.
-   */
-  private wrapHostcall(
-    traceName: string,
-    def: HostcallDef,
-    restricted = false,
-  ): (...args: (number | bigint)[]) => unknown {
-    const impl = restricted ? restrictedStub(def, this) : def.impl(this);
-    const resultKind = def.resultKind;
-    const unguarded = impl as unknown as (...args: (number | bigint)[]) => unknown;
-    const failure =
-      def.results.length === 0
-        ? undefined
-        : resultKind === "wasm"
-          ? WasmResult.InternalFailure
-          : resultKind === "errno"
-            ? 29
-            : 0;
-    const call = (...args: (number | bigint)[]): unknown => {
-      try {
-        return unguarded(...args);
-      } catch (e) {
-        if (
-          e instanceof HostTrap ||
-          e instanceof PluginTrapError ||
-          e instanceof WebAssembly.RuntimeError ||
-          (e instanceof RangeError && /call stack/i.test(e.message))
-        )
-          throw e;
-        this.host.reportHostError(e);
-        return failure;
-      }
-    };
-    return (...args: (number | bigint)[]) => {
-      // strict mode of the root whose callback is running (several roots may share a VM)
-      const strict = (this.frames[this.frames.length - 1]?.context ?? this.vmContext).plugin
-        .strictMonitor;
-      if (this.instantiating) {
-        strict?.restricted(traceName, "start section");
-        throw new HostTrap(
-          `${traceName} was called from the wasm start section during instantiation; cpp-host has no current context there (may crash Envoy). Keep top-level code hostcall-free or use --exportStart _initialize`,
-        );
-      }
-      const r = this.restriction;
-      if (r !== null && !(r === "start" ? def.allowedAtStart : def.allowedInAllocator)) {
-        strict?.restricted(traceName, r);
-        throw new HostTrap("restricted_callback");
-      }
-      this.hostcallCounts[traceName] = (this.hostcallCounts[traceName] ?? 0) + 1;
-      if (this.trace === null) {
-        if (strict === null) return call(...args);
-        const ctx = this.current();
-        const result = call(...args);
-        strict.hostcall(traceName, args, result, ctx);
-        return result;
-      }
-      const ctx = this.current();
-      const contextId = ctx.id;
-      const decodedArgs = decodeHostcallArgs(this, traceName, args);
-      const logCount = this.plugin.logs.length;
-      const result = call(...args);
-      const entry: TraceHostcall = {
-        kind: "hostcall",
-        fn: traceName,
-        contextId,
-        args: unsignedArgs(args),
-        result:
-          resultKind === "wasm"
-            ? wasmResultName(result as number)
-            : resultKind === "errno"
-              ? (result as number)
-              : null,
-        decodedArgs,
-      };
-      const out = decodeHostcallOut(this, traceName, args, result, decodedArgs);
-      if (out !== undefined) entry.decodedOut = out;
-      if (this.plugin.logs.length > logCount) entry.logs = this.plugin.logs.slice(logCount);
-      this.trace.push(entry);
-      strict?.hostcall(traceName, args, result, ctx);
-      return result;
-    };
   }
 }

@@ -1,8 +1,15 @@
 // Issue 5 "resource limits": maximum linear memory per VM and a deterministic CPU (fuel) budget
 // per callback. An infinite loop never hangs a test.
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Host, PluginLoadError, PluginTrapError } from "../../sdk-host-mock/dist/index.js";
+import {
+  Host,
+  PluginLoadError,
+  PluginTrapError,
+  instrumentFuel,
+} from "../../sdk-host-mock/dist/index.js";
+import { compileWat } from "../host-mock/wat.mjs";
 import { MISBEHAVE, run } from "./helpers.mjs";
 
 const MiB = 1024 * 1024;
@@ -145,4 +152,83 @@ test("fuel + FAIL_RELOAD + crashLimit: a looping plugin is disabled after 3 loop
   assert.ok(p.crashes.every((c) => c.trapMessage.startsWith("fuel exhausted")));
   host.advanceTime(1000);
   assert.equal(run(p, "count").localResponse?.status, 503);
+});
+
+/**
+ * A plugin in WAT whose on_request_headers runs `body` (locals $n, $i), importing `imports`.
+ * `$g` is a helper with an early `return` (its exit must cost nothing).
+ */
+function loopPlugin(imports, body) {
+  return compileWat(`(module
+    ${imports}
+    (memory (export "memory") 1)
+    (func (export "malloc") (param i32) (result i32) (i32.const 2048))
+    (func (export "proxy_abi_version_0_2_1"))
+    (func $g (param i32) (result i32)
+      (if (local.get 0) (then (return (i32.const 1))))
+      (i32.const 2))
+    (func $spin (param $n i32) (local $i i32) ${body})
+    (func (export "proxy_on_request_headers") (param i32 i32 i32) (result i32)
+      (call $spin (local.get 1))
+      (i32.const 0)))`);
+}
+const SPIN_FOREVER = "(loop $l (br $l))";
+
+test("fuel: a module without any import is instrumented and its loop traps (no binaryen *currp crash)", () => {
+  const p = new Host().loadPlugin({ wasm: loopPlugin("", SPIN_FOREVER), fuel: 1000 });
+  const s = run(p, "");
+  assert.ok(s.error instanceof PluginTrapError, String(s.error));
+  assert.match(s.error.trapMessage, /^fuel exhausted: the callback used more than 1000 fuel/);
+  assert.equal(s.localResponse?.status, 503);
+});
+
+test("fuel: a module importing only WASI links the fuel import (not wasi_snapshot_preview1.log_execution)", () => {
+  const wasm = loopPlugin(
+    '(import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))',
+    SPIN_FOREVER,
+  );
+  const instrumented = instrumentFuel(wasm);
+  const modules = WebAssembly.Module.imports(new WebAssembly.Module(instrumented)).map(
+    (i) => i.module,
+  );
+  assert.ok(
+    modules.every((m) => m === "wasi_snapshot_preview1" || m === "proxy_wasm_as_mock_fuel"),
+    `imports: ${modules}`,
+  );
+  const p = new Host().loadPlugin({ wasm, fuel: 1000 });
+  assert.match(run(p, "").error?.trapMessage ?? "", /^fuel exhausted/);
+  // Bytes instrumented ahead of time load as they are (not instrumented twice).
+  const q = new Host().loadPlugin({ wasm: instrumented, fuel: 1000 });
+  assert.match(run(q, "").error?.trapMessage ?? "", /^fuel exhausted/);
+});
+
+test("fuel: an SDK plugin (it imports WASI and env) keeps only host imports plus the fuel import", () => {
+  const modules = new Set(
+    WebAssembly.Module.imports(new WebAssembly.Module(instrumentFuel(readFileSync(MISBEHAVE)))).map(
+      (i) => i.module,
+    ),
+  );
+  assert.deepEqual([...modules].sort(), [
+    "env",
+    "proxy_wasm_as_mock_fuel",
+    "wasi_snapshot_preview1",
+  ]);
+});
+
+test("fuel: 1 fuel = one function entry or one loop iteration (returns and exits are free)", () => {
+  // on_request_headers (1) + $spin (1) + 2 calls of $g (2, one via an early return) + n
+  // iterations of the loop.
+  const wasm = loopPlugin(
+    "",
+    `(drop (call $g (i32.const 1))) (drop (call $g (i32.const 0)))
+     (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))
+       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))`,
+  );
+  const p = new Host().loadPlugin({ wasm, fuel: 10_000 });
+  for (const headers of [1, 4, 9]) {
+    const s = p.newHttpStream();
+    const pairs = Array.from({ length: headers }, (_, i) => [`x-${i}`, "1"]);
+    s.sendRequestHeaders(pairs, { endOfStream: true });
+    assert.equal(p.lastCallbackFuel, 4 + headers, `${headers} headers → ${headers} iterations`);
+  }
 });

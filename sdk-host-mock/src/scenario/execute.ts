@@ -9,6 +9,7 @@ import { Host } from "../host.js";
 import type { ForeignFunction } from "../hostcalls/foreign.js";
 import { toBytes } from "../memory.js";
 import type { Plugin, PluginOptions } from "../plugin.js";
+import { StrictModeError, type StrictViolation } from "../strict/error.js";
 import { defineOwn } from "../properties.js";
 import { checkExpect } from "./expectations.js";
 import { ScenarioError } from "./parse.js";
@@ -59,6 +60,10 @@ class Run {
   readonly localResponses: Record<string, unknown>[] = [];
   plugin: Plugin | null = null;
   private traceIndex = 0;
+  /** The step being performed (null outside steps). */
+  private current: ScenarioStep | null = null;
+  /** Strict-mode violations already turned into failures. */
+  private readonly reported = new Set<StrictViolation>();
   private shutDown = false;
   private atShutdown: Record<string, unknown> | null = null;
 
@@ -98,6 +103,7 @@ class Run {
         allowOnHeadersStopIteration: sc.allowOnHeadersStopIteration,
         failOpen: sc.failOpen,
         ...(sc.clusters ? { clusters: sc.clusters } : {}),
+        ...(sc.strict ? { strict: { ...sc.strict, report: "collect" as const } } : {}),
         ...this.extra,
         foreignFunctions: { ...foreignFunctions(sc), ...this.extra.foreignFunctions },
         trace: true,
@@ -116,7 +122,13 @@ class Run {
     this.builder.add({ k: "lifecycle", phase: "thread_local_plugin", abi: plugin.abiVersion });
     this.flushTrace();
     this.builder.add({ k: "lifecycle", phase: "started", root_context_id: plugin.id });
-    for (const step of sc.steps) this.step(step);
+    this.failOnViolations();
+    for (const step of sc.steps) {
+      this.current = step;
+      this.step(step);
+      this.failOnViolations();
+    }
+    this.current = null;
     if (!this.shutDown) this.shutdown();
     t.final = finalState(this.host, plugin, this.streams, this.localResponses, this.atShutdown);
   }
@@ -160,8 +172,34 @@ class Run {
     };
   }
 
+  /**
+   * Strict mode: every violation recorded since the last call fails the scenario at the current
+   * step (at the `strict` field when found outside a step). The message starts with
+   * `strict <pitfall id>:`.
+   */
+  private failOnViolations(): void {
+    const plugin = this.plugin;
+    if (plugin === null || this.scenario.strict === null) return;
+    for (const v of plugin.violations) {
+      if (this.reported.has(v)) continue;
+      this.reported.add(v);
+      const stack = v.wasmStack.map((f) => f.functionName);
+      const where = stack.length > 0 ? ` (plugin stack: ${stack.join(" < ")})` : "";
+      this.fail(this.current, this.current?.line ?? this.scenario.strictLine, v.message + where);
+    }
+  }
+
   private shutdown(): void {
     const plugin = this.plugin!;
+    if (this.scenario.strict !== null) {
+      // Checkpoint before shutdown: streams stalled for good (Q1/Q6), queue items nobody took (T2).
+      try {
+        plugin.assertNoViolations();
+      } catch (e) {
+        if (!(e instanceof StrictModeError)) throw e;
+      }
+      this.failOnViolations();
+    }
     this.shutDown = true;
     this.atShutdown = stateAtShutdown(plugin);
     this.builder.add({ k: "lifecycle", phase: "shutdown" });
@@ -171,6 +209,7 @@ class Run {
       if (!(e instanceof PluginTrapError)) throw e;
     }
     this.flushTrace();
+    this.failOnViolations();
   }
 }
 

@@ -4,6 +4,7 @@
  * mean the same here. docs/scenarios.md documents every entry of this file.
  */
 import { LOG_LEVEL_NAMES, WasmResult } from "../abi.js";
+import { PITFALL_IDS, isPitfallId } from "../strict/pitfalls.js";
 import {
   bool,
   either,
@@ -53,6 +54,44 @@ const propertyValue = either("a string, an integer or a boolean", [
 /** WasmResult names (`Ok`, `NotFound`, …). */
 const WASM_RESULT_NAMES = Object.keys(WasmResult).filter((k) => Number.isNaN(Number(k)));
 
+/** Pitfall ids (`Q1`, `S6`, …) of strict mode. */
+const pitfallId = oneOf(PITFALL_IDS);
+
+/** `{ Q7: "why this check does not apply" }`: each key a pitfall id, each reason non-empty. */
+const ignoreReasons: Field = (node, ctx, name) => {
+  const out = record(string)(node, ctx, name) as Record<string, string> | undefined;
+  if (out === undefined) return undefined;
+  let ok = true;
+  for (const [id, reason] of Object.entries(out)) {
+    if (!isPitfallId(id)) {
+      ctx.error(node, `"${name}": unknown pitfall id ${JSON.stringify(id)}`);
+      ok = false;
+    } else if (reason.trim() === "") {
+      ctx.error(node, `"${name}.${id}" needs a reason`);
+      ok = false;
+    }
+  }
+  return ok ? out : undefined;
+};
+
+/**
+ * `strict`: `true`/`false`, a list of pitfall ids (only these checks), or a map mirroring the
+ * `strict` option of `loadPlugin` (`only`, `ignore` with reasons, `limits`).
+ */
+const strictField = either(
+  "a boolean, a list of pitfall ids or a map (only, ignore, limits)",
+  [isScalarNode, bool],
+  [isList, list(pitfallId)],
+  [
+    isMapNode,
+    object({
+      only: list(pitfallId),
+      ignore: ignoreReasons,
+      limits: object({ buffer_bytes: uint, shared_data_keys: uint, metric_names: uint }),
+    }),
+  ],
+);
+
 /** Top-level fields (besides `steps`). */
 export const TOP_LEVEL: Record<string, FieldSpec> = {
   description: opt(string),
@@ -70,6 +109,7 @@ export const TOP_LEVEL: Record<string, FieldSpec> = {
   allow_on_headers_stop_iteration: opt(bool, false),
   fail_open: opt(bool, false),
   start_time_ms: opt(integer(0, 8.64e15), 1_700_000_000_000),
+  strict: opt(strictField, false),
 };
 
 const textList = either(

@@ -5,6 +5,7 @@
  */
 import type { LogLevelName } from "../abi.js";
 import type { HeaderList } from "../header-map.js";
+import type { StrictOptions } from "../strict/options.js";
 
 /** A scalar property value as a scenario gives it (string → bytes, integer → int64, bool → 1 byte). */
 export type ScenarioProperty = string | number | boolean;
@@ -52,6 +53,13 @@ export interface Scenario {
   failOpen: boolean;
   /** Start time of the fake clock, epoch ms. */
   startTimeMs: number;
+  /**
+   * Strict mode (the `strict` field): the checks to run, or null when off. Violations fail the
+   * scenario at the step that revealed them.
+   */
+  strict: StrictOptions | null;
+  /** Line of the `strict` field (violations found outside a step are reported there). */
+  strictLine: number;
   steps: ScenarioStep[];
 }
 

@@ -12,6 +12,8 @@ import {
   parseScenarioText,
   type ParsedScenario,
 } from "./parse.js";
+import type { StrictLimits, StrictOptions } from "../strict/options.js";
+import type { PitfallId } from "../strict/pitfalls.js";
 import { COMMON_STEP_FIELDS, OPS, TOP_LEVEL, type FieldSpec } from "./schema.js";
 import type { Scenario, ScenarioForeignFunction, ScenarioProperty, ScenarioStep } from "./types.js";
 
@@ -144,7 +146,30 @@ export function validateScenario(parsed: ParsedScenario): Scenario {
     allowOnHeadersStopIteration: v.allow_on_headers_stop_iteration as boolean,
     failOpen: v.fail_open as boolean,
     startTimeMs: v.start_time_ms as number,
+    strict: strictOptions(v.strict),
+    strictLine: topLevel.lines.strict ?? 1,
     steps,
+  };
+}
+
+/** The validated `strict` field as `loadPlugin`'s option (null when off). */
+function strictOptions(value: unknown): StrictOptions | null {
+  if (value === false) return null;
+  if (value === true) return {};
+  if (Array.isArray(value)) return { only: value as PitfallId[] };
+  const m = value as {
+    only?: PitfallId[];
+    ignore?: Partial<Record<PitfallId, string>>;
+    limits?: { buffer_bytes?: number; shared_data_keys?: number; metric_names?: number };
+  };
+  const limits: StrictLimits = {};
+  if (m.limits?.buffer_bytes !== undefined) limits.bufferBytes = m.limits.buffer_bytes;
+  if (m.limits?.shared_data_keys !== undefined) limits.sharedDataKeys = m.limits.shared_data_keys;
+  if (m.limits?.metric_names !== undefined) limits.metricNames = m.limits.metric_names;
+  return {
+    ...(m.only ? { only: m.only } : {}),
+    ...(m.ignore ? { ignore: { ...m.ignore } } : {}),
+    limits,
   };
 }
 

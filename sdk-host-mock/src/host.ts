@@ -60,6 +60,9 @@ export class Host {
   private clockNs: bigint;
   private readonly monotonicBase: bigint;
   private timers: TimerEvent[] = [];
+  // Cancelled timers (answered callouts, replaced tick periods) are dropped when the list
+  // doubles, so a test that never advances the clock does not grow it without bound.
+  private timersPruneAt = 1024;
   private timerSeq = 0;
   private depth = 0;
   private draining = false;
@@ -195,6 +198,10 @@ export class Host {
 
   /** @internal Schedules a timer on the fake clock. */
   schedule(dueNs: bigint, fire: () => void): TimerEvent {
+    if (this.timers.length >= this.timersPruneAt) {
+      this.timers = this.timers.filter((t) => !t.cancelled);
+      this.timersPruneAt = Math.max(1024, this.timers.length * 2);
+    }
     const ev: TimerEvent = { due: dueNs, seq: this.timerSeq++, fire, cancelled: false };
     this.timers.push(ev);
     return ev;

@@ -554,3 +554,28 @@ test("§3.4 on_log: get_header_map_value on an unavailable map is NotFound for 0
     [R.Ok, 0, 0],
   ]);
 });
+
+test("§6.7 answered callouts' timeout timers do not pile up when the clock never advances", () => {
+  let responses = 0;
+  const d = new Driver({
+    handlers: {
+      proxy_on_request_headers() {
+        this.httpCall("authz", encodePairs(HDRS), "", encodePairs([]), 1000);
+        return 0;
+      },
+      proxy_on_http_call_response() {
+        responses++;
+      },
+    },
+  });
+  for (let i = 0; i < 5000; i++) {
+    const s = d.plugin.newHttpStream();
+    s.sendRequestHeaders(HDRS, { endOfStream: true });
+    d.plugin.respondToHttpCall(d.plugin.httpCalls[i], { status: 200 });
+    s.complete();
+  }
+  // Host#timers is private in TypeScript; the cancelled timers must have been dropped.
+  assert.ok(d.host.timers.length <= 2048, `timers kept: ${d.host.timers.length}`);
+  d.host.advanceTime(2000);
+  assert.equal(responses, 5000, "no answered call times out later");
+});

@@ -40,6 +40,19 @@ export type { TraceEntry, TraceCall, TraceHostcall, ExtraImports } from "./vm.js
 export { StrictModeError, type StrictViolation } from "./strict/error.js";
 export type { StrictOption, StrictOptions, StrictLimits } from "./strict/options.js";
 export { PITFALL_IDS, PITFALL_TITLES, type PitfallId } from "./strict/pitfalls.js";
+export {
+  checkChunkingIndependence,
+  type Chunking,
+  type ChunkedExchange,
+  type ChunkingCheckOptions,
+  type ChunkingRun,
+  type ExchangeOutcome,
+} from "./strict/chunking.js";
+export {
+  checkNoPerRequestGrowth,
+  type GrowthCheckOptions,
+  type GrowthReport,
+} from "./strict/growth.js";
 export type { ForeignFunction, ForeignFunctionResult } from "./hostcalls/foreign.js";
 export type { HeaderList, HeadersInput } from "./header-map.js";
 export { HeaderMap } from "./header-map.js";

@@ -101,7 +101,8 @@ const DEFAULT_CHUNKINGS: readonly Chunking[] = [
  * for a new Host, or a factory) and compares the outcomes. Throws a {@link StrictModeError}
  * naming Q5, the two chunkings and the first difference when a chunking changes what is
  * observable (local reply, reset, trap, forwarded headers/body/trailers, a side left paused,
- * callouts). Returns every run when they all agree. Logs and metrics are not compared (per-chunk
+ * callouts; the request body bytes forwarded before a local reply or reset that both runs ended
+ * with are not compared — the upstream request was aborted). Returns every run when they all agree. Logs and metrics are not compared (per-chunk
  * counters legitimately differ). A strict-mode violation inside a run propagates as it is.
  */
 export function checkChunkingIndependence(
@@ -341,7 +342,13 @@ export function firstDifference(
   a: ExchangeOutcome,
   b: ExchangeOutcome,
 ): { field: string; a: string; b: string } | null {
+  // Once both runs ended the request early (local reply or reset), the upstream request was
+  // aborted: the request body bytes forwarded before (the chunks a streaming inspector cleared)
+  // are not an outcome, only the reply is.
+  const aborted = (o: ExchangeOutcome): boolean => o.localReply !== null || o.reset !== null;
+  const skipBody = aborted(a) && aborted(b);
   for (const key of Object.keys(FIELD_NAMES) as (keyof ExchangeOutcome)[]) {
+    if (skipBody && key === "requestBody") continue;
     const x = show(a[key]);
     const y = show(b[key]);
     if (x !== y) return { field: FIELD_NAMES[key], a: clip(x), b: clip(y) };

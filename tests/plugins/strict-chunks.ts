@@ -3,11 +3,14 @@
 // configuration picks how it reads the body:
 //   "per-chunk": looks at each chunk alone and returns Continue — the Q5 mistake: a pattern split
 //                across two chunks slips through;
-//   "buffered":  returns StopIterationAndBuffer until end_of_stream and decides on the whole body.
+//   "buffered":  returns StopIterationAndBuffer until end_of_stream and decides on the whole body;
+//   "parse-chunk": parses each request chunk as JSON and traps when it is not — it assumes the
+//                body arrives in one callback.
 import {
   FilterDataStatus,
   FilterHeadersStatus,
   HttpContext,
+  parseJson,
   registerRootContext,
   RootContext,
 } from "proxy-wasm-as/assembly";
@@ -15,9 +18,12 @@ export * from "proxy-wasm-as/assembly/exports";
 
 class ChunksRoot extends RootContext {
   buffered: bool = false;
+  parseChunk: bool = false;
 
   onConfigure(pluginConfigurationSize: u32): bool {
-    this.buffered = this.getPluginConfigurationString() == "buffered";
+    const mode = this.getPluginConfigurationString();
+    this.buffered = mode == "buffered";
+    this.parseChunk = mode == "parse-chunk";
     return true;
   }
 
@@ -40,6 +46,11 @@ class Chunks extends HttpContext {
 
   onRequestBody(bodySize: u32, endOfStream: bool): FilterDataStatus {
     if (this.config.buffered && !endOfStream) return FilterDataStatus.StopIterationAndBuffer;
+    if (this.config.parseChunk) {
+      const parsed = parseJson(this.requestBody.readString(0, bodySize));
+      if (parsed.value === null) throw new Error("request body is not JSON: " + parsed.error);
+      return FilterDataStatus.Continue;
+    }
     if (this.requestBody.readString(0, bodySize).includes("attack")) {
       this.sendLocalResponse(403, "blocked");
       return FilterDataStatus.StopIterationNoBuffer;

@@ -157,6 +157,45 @@ test("Q5: examples/body-rewrite (buffers until end of stream) passes; a factory 
     );
 });
 
+test("Q5: a plugin that traps on a partial body (parses each chunk as JSON) fails naming the trap", () => {
+  throwsStrict(
+    () =>
+      checkChunkingIndependence(
+        chunks("parse-chunk"),
+        exchange('{"user":"ann"}', undefined, { responseHeaders: undefined }),
+      ),
+    "Q5",
+    /the trap was none with the body as one chunk but ".*request body is not JSON/,
+  );
+});
+
+test("Q5: answerHttpCall answers the callout a plugin gates the request on; strict plugins run inside", () => {
+  const load = () => new Host().loadPlugin({ wasm: wasmPath("strict-misuse"), strict: true });
+  const x = exchange("payload", "done");
+  let answered = 0;
+  const runs = checkChunkingIndependence(load, {
+    ...x,
+    answerHttpCall: (call) => {
+      answered++;
+      assert.equal(call.cluster, "authz");
+      return { status: 200 };
+    },
+  });
+  assert.equal(answered, runs.length, "one callout per run, answered");
+  for (const r of runs) {
+    assert.equal(r.outcome.httpCalls.length, 1);
+    assert.equal(Buffer.from(r.outcome.requestBody).toString(), "payload", r.chunking);
+    assert.equal(Buffer.from(r.outcome.responseBody).toString(), "done", r.chunking);
+    assert.equal(r.outcome.requestPaused, false);
+  }
+  // unanswered: every run ends with the request held and no response sent
+  const held = checkChunkingIndependence(load, x);
+  for (const r of held) {
+    assert.equal(r.outcome.requestPaused, true);
+    assert.equal(r.outcome.responseHeadersForwarded, false);
+  }
+});
+
 test("checkChunkingIndependence needs at least two chunkings", () => {
   assert.throws(
     () =>

@@ -57,12 +57,12 @@ export interface ChunkingCheckOptions {
 
 /** What a client and the upstream observe of one run (compared between chunkings). */
 export interface ExchangeOutcome {
+  /** The trap message if the plugin trapped, or null (compared first: it explains the rest). */
+  trap: string | null;
   /** The plugin's local reply (or fail-closed 503), or null. */
   localReply: { status: number; bodyText: string; headers: [string, string][] } | null;
   /** Stream reset reason, or null. */
   reset: string | null;
-  /** The trap message if the plugin trapped, or null. */
-  trap: string | null;
   requestHeadersForwarded: boolean;
   requestHeaders: HeaderList;
   requestBody: Uint8Array;
@@ -246,7 +246,11 @@ function runExchange(
       step,
     );
   const outcome = observe(plugin, s, trap);
-  step(() => s.complete());
+  try {
+    s.complete();
+  } catch (e) {
+    if (!(e instanceof PluginTrapError)) throw e;
+  }
   return outcome;
 }
 
@@ -321,9 +325,9 @@ function observe(plugin: Plugin, s: HttpStream, trap: string | null): ExchangeOu
 }
 
 const FIELD_NAMES: Record<keyof ExchangeOutcome, string> = {
+  trap: "the trap",
   localReply: "the local reply",
   reset: "the stream reset",
-  trap: "the trap",
   requestHeadersForwarded: "request headers forwarded",
   requestHeaders: "the forwarded request headers",
   requestBody: "the forwarded request body",

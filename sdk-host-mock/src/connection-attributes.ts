@@ -7,7 +7,7 @@
  * only once one was selected.
  *
  * Defaults are deterministic, documented in docs/host-mock-api.md ("Stream attributes"):
- * source `10.0.0.1:<50000 + connection id>`, destination `10.0.0.2:8080`, no TLS
+ * source `10.0.0.1:<50000 + connection id>` (wrapping after 65535), destination `10.0.0.2:8080`, no TLS
  * (`connection.mtls` false, `connection.requested_server_name` ""), upstream `10.0.0.3:80` with
  * local address `10.0.0.2:<40000 + connection id>`. A test overrides them per plugin
  * (`PluginOptions.connection`) and per stream (`newHttpStream({ connection })`), field by field;
@@ -47,6 +47,11 @@ export interface ConnectionInfo {
   readonly upstreamLocal: string;
 }
 
+/** Port `base + N` for connection N, wrapping from 65535 back to `base + 1` (deterministic). */
+function ephemeralPort(base: number, connectionId: number): number {
+  return base + 1 + ((connectionId - 1) % (65535 - base));
+}
+
 const ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/;
 
 function checkAddress(what: string, value: string): string {
@@ -69,7 +74,7 @@ export function resolveConnection(
   if (o.mtls && o.tlsVersion === undefined)
     throw new TypeError("connection.mtls needs a TLS connection: also give connection.tlsVersion");
   return {
-    source: checkAddress("source", o.source ?? `10.0.0.1:${50000 + connectionId}`),
+    source: checkAddress("source", o.source ?? `10.0.0.1:${ephemeralPort(50000, connectionId)}`),
     destination: checkAddress("destination", o.destination ?? "10.0.0.2:8080"),
     requestedServerName: o.requestedServerName ?? "",
     tlsVersion: o.tlsVersion ?? null,
@@ -77,7 +82,7 @@ export function resolveConnection(
     upstream: checkAddress("upstream", o.upstream ?? "10.0.0.3:80"),
     upstreamLocal: checkAddress(
       "upstreamLocal",
-      o.upstreamLocal ?? `10.0.0.2:${40000 + connectionId}`,
+      o.upstreamLocal ?? `10.0.0.2:${ephemeralPort(40000, connectionId)}`,
     ),
   };
 }

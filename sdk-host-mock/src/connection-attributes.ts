@@ -93,13 +93,15 @@ function portOf(address: string): number {
 
 /**
  * `source.*`, `destination.*`, `connection.*` and `upstream.*` of a stream (§5.3), or undefined
- * when Envoy has no such value. `upstreamSelected` says whether the stream has an upstream yet.
+ * when Envoy has no such value. `upstreamSelected` says whether the stream has an upstream yet;
+ * `attemptCount` is the router's attempt count (0 until the request reached the router).
  * @internal
  */
 export function connectionAttribute(
   info: ConnectionInfo,
   connectionId: number,
   upstreamSelected: boolean,
+  attemptCount: number,
   segs: readonly string[],
 ): PropertyValue | undefined {
   if (segs.length === 1 && segs[0] === "connection_id") return uint(connectionId);
@@ -130,8 +132,8 @@ export function connectionAttribute(
     }
   }
   if (a === "upstream") {
-    // Envoy: attempt count is there with or without an upstream (0 until the router tried one).
-    if (b === "request_attempt_count") return uint(upstreamSelected ? 1 : 0);
+    // Envoy: `attemptCount().value_or(0)`, there with or without an upstream.
+    if (b === "request_attempt_count") return uint(attemptCount);
     if (!upstreamSelected) return undefined;
     switch (b) {
       case "address":

@@ -371,7 +371,14 @@ export class HttpStream implements ContextRef {
   deriveProperty(segs: string[]): PropertyValue | undefined {
     return (
       streamAttribute(this, segs) ??
-      connectionAttribute(this.connection, this.connectionId, this.upstreamSelected, segs)
+      connectionAttribute(
+        this.connection,
+        this.connectionId,
+        this.upstreamSelected,
+        // The router (after this filter) counts its first attempt when the headers reach it.
+        this.upstreamSelected || this.req.headersSent ? 1 : 0,
+        segs,
+      )
     );
   }
 

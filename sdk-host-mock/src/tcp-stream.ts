@@ -212,7 +212,14 @@ export class TcpStream implements ContextRef {
 
   /** @internal Connection attributes (§5.3, connection-attributes.ts). */
   deriveProperty(segs: string[]): PropertyValue | undefined {
-    return connectionAttribute(this.connection, this.connectionId, this.upstreamSelected, segs);
+    const attempts = this.upstreamSelected ? 1 : 0;
+    return connectionAttribute(
+      this.connection,
+      this.connectionId,
+      this.upstreamSelected,
+      attempts,
+      segs,
+    );
   }
 
   private invoke(name: string, args: number[]): number | null | undefined {

@@ -64,17 +64,26 @@ test("§5.3 every HTTP stream has a downstream connection: source/destination ip
   assert.equal(a["connection.tls_version"].result, R.NotFound, "plaintext: no TLS fields");
 });
 
-test("§5.3 phases: upstream.* NotFound until response headers arrive from upstream (attempt count 0 → 1), response.code only from response headers, all still there in on_log", () => {
-  const phases = ["proxy_on_request_headers", "proxy_on_response_headers", "proxy_on_log"];
+test("§5.3 phases: upstream.* NotFound until response headers arrive from upstream, attempt count 0 until the request headers reach the router, response.code only from response headers, all still there in on_log", () => {
+  const phases = [
+    "proxy_on_request_headers",
+    "proxy_on_request_body",
+    "proxy_on_response_headers",
+    "proxy_on_log",
+  ];
   const { d, seen } = recorder({}, phases);
   const s = d.plugin.newHttpStream();
-  s.sendRequestHeaders(get(), { endOfStream: true });
+  s.sendRequestHeaders(get(), { endOfStream: false });
+  s.sendRequestBody("x", { endOfStream: true });
   s.sendResponseHeaders([[":status", "200"]], { endOfStream: true });
   s.complete();
   const req = seen.proxy_on_request_headers;
   for (const n of ["upstream.address", "upstream.port", "upstream.local_address", "response.code"])
     assert.equal(req[n].result, R.NotFound, `${n} before the upstream`);
   assert.deepEqual(req["upstream.request_attempt_count"].data, i64(0));
+  const body = seen.proxy_on_request_body;
+  assert.deepEqual(body["upstream.request_attempt_count"].data, i64(1), "headers passed on");
+  assert.equal(body["upstream.address"].result, R.NotFound, "no host picked yet");
   for (const phase of ["proxy_on_response_headers", "proxy_on_log"]) {
     const a = seen[phase];
     assert.equal(a["upstream.address"].text, "10.0.0.3:80", phase);

@@ -1,17 +1,17 @@
 /**
  * The stream attributes of an HTTP stream (reference §5.3): `request.*`, `response.*`,
- * `connection_id`, derived from the stream's headers, sizes and timing, and visible only while
+ * derived from the stream's headers, sizes and timing, and visible only while
  * Envoy would expose them (headers while held by the plugin, sizes and duration in the log phase).
+ * The connection's attributes (`source.*`, `connection.*`, `upstream.*`) are in
+ * `connection-attributes.ts`.
  */
 import type { HeaderMap } from "./header-map.js";
 import type { HttpStream } from "./http-stream.js";
-import { defineOwn, duration, timestamp, uint, type PropertyValue } from "./properties.js";
+import { defineOwn, duration, timestamp, type PropertyValue } from "./properties.js";
 
 /** @internal Stream attributes (§5.3). */
 export function streamAttribute(s: HttpStream, segs: string[]): PropertyValue | undefined {
   const [a, b, c] = segs;
-  if (a === "connection_id" && segs.length === 1) return uint(s.connectionId);
-  if (a === "connection" && b === "id" && segs.length === 2) return uint(s.connectionId);
   if (a === "request") {
     const h = s.inLogPhase || s.req.headersHeld ? s.req.headers : null;
     const path = h?.get(":path") ?? null;

@@ -4,7 +4,8 @@
  * the plugin may read or change maps and bodies, `proxy_continue_stream` / `proxy_close_stream`
  * (run after the current VM call), and teardown `log → done → delete`. The filter flow
  * (callbacks, clamping, pausing, buffering) is in `http-flow.ts`, local replies and fail-closed
- * in `http-local-reply.ts`, stream attributes in `http-attributes.ts`, per-direction state in
+ * in `http-local-reply.ts`, stream attributes in `http-attributes.ts` and
+ * `connection-attributes.ts`, per-direction state in
  * `http-direction.ts`.
  */
 import type {
@@ -17,6 +18,12 @@ import { NULL_BUFFER, type BufferLike } from "./body-buffer.js";
 import type { ContextRef } from "./context.js";
 import { PluginTrapError } from "./errors.js";
 import { HeaderMap, headerListFrom, type HeaderList, type HeadersInput } from "./header-map.js";
+import {
+  connectionAttribute,
+  resolveConnection,
+  type ConnectionInfo,
+  type ConnectionOptions,
+} from "./connection-attributes.js";
 import { streamAttribute } from "./http-attributes.js";
 import { Direction } from "./http-direction.js";
 import { onBody, onHeaders, onTrailers, resume } from "./http-flow.js";
@@ -32,6 +39,11 @@ export interface StreamOptions {
   properties?: PropertiesInput;
   /** `request.protocol` (default `"HTTP/1.1"`). */
   protocol?: string;
+  /**
+   * The downstream connection (and upstream) this stream's attributes describe (§5.3), merged
+   * field by field over the plugin's `connection` option and the defaults (docs/host-mock-api.md).
+   */
+  connection?: ConnectionOptions;
   /** Worker VM to run the stream on (default: the plugin's worker selection, see `workers`). */
   worker?: number;
 }
@@ -105,6 +117,12 @@ export class HttpStream implements ContextRef {
   /** @internal */ readonly startNs: bigint;
   /** @internal */ readonly protocol: string;
   /** @internal */ readonly connectionId: number;
+  /** @internal */ readonly connection: ConnectionInfo;
+  /**
+   * @internal True once the stream has an upstream (`upstream.*` exist): response headers arrived
+   * from upstream, or the test called {@link selectUpstream}.
+   */
+  upstreamSelected = false;
   /** @internal */ responseCode: number | null = null;
   /** @internal */ responseCodeDetails: string | null = null;
 
@@ -125,6 +143,19 @@ export class HttpStream implements ContextRef {
     this.protocol = options.protocol ?? "HTTP/1.1";
     this.startNs = plugin.host.nowNanos;
     this.connectionId = plugin.host.nextConnectionId();
+    this.connection = resolveConnection(
+      this.connectionId,
+      plugin.options.connection,
+      options.connection,
+    );
+  }
+
+  /**
+   * The router picked an upstream host: from now on `upstream.address`, `upstream.port`,
+   * `upstream.local_address` exist (§5.3). {@link sendResponseHeaders} does this implicitly.
+   */
+  selectUpstream(): void {
+    this.upstreamSelected = true;
   }
 
   /** Context id (same as {@link id}). */
@@ -159,11 +190,15 @@ export class HttpStream implements ContextRef {
     return this.plugin.host.dispatch(() => onTrailers(this, 0, headerListFrom(trailers), false));
   }
 
-  /** Response headers arrive from upstream (`proxy_on_response_headers`). */
+  /**
+   * Response headers arrive from upstream (`proxy_on_response_headers`); the stream then has an
+   * upstream ({@link selectUpstream}).
+   */
   sendResponseHeaders(
     headers: HeadersInput,
     options: SendOptions = {},
   ): HeadersStatusName | NotDeliveredStatus {
+    if (this.localResponse === null) this.upstreamSelected = true;
     return this.plugin.host.dispatch(() =>
       onHeaders(this, 1, headerListFrom(headers), options.endOfStream ?? false, false),
     );
@@ -334,7 +369,17 @@ export class HttpStream implements ContextRef {
 
   /** @internal Stream attributes (§5.3). */
   deriveProperty(segs: string[]): PropertyValue | undefined {
-    return streamAttribute(this, segs);
+    return (
+      streamAttribute(this, segs) ??
+      connectionAttribute(
+        this.connection,
+        this.connectionId,
+        this.upstreamSelected,
+        // The router (after this filter) counts its first attempt when the headers reach it.
+        this.upstreamSelected || this.req.headersSent ? 1 : 0,
+        segs,
+      )
+    );
   }
 
   // ------------------------------------------------------------------ internal (flow helpers)

@@ -67,6 +67,7 @@ export {
   type PropertyValue,
   type PropertiesInput,
 } from "./properties.js";
+export type { ConnectionOptions } from "./connection-attributes.js";
 export { encodePairs, decodePairs, PAIRS_MAX_BYTES, PAIRS_MAX_COUNT } from "./pairs.js";
 export {
   WasmResult,

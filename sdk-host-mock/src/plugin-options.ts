@@ -3,6 +3,7 @@ import type { LogLevelName } from "./abi.js";
 import type { FailurePolicyOptions } from "./failure-policy.js";
 import type { ForeignFunction } from "./hostcalls/foreign.js";
 import type { ModuleSource } from "./loader.js";
+import type { ConnectionOptions } from "./connection-attributes.js";
 import type { PropertiesInput } from "./properties.js";
 import type { SandboxOptions } from "./sandbox.js";
 import type { StrictOption } from "./strict/options.js";
@@ -28,6 +29,11 @@ export interface PluginOptions extends FailurePolicyOptions, VmModelOptions, San
   vmConfiguration?: string | Uint8Array;
   /** Properties by dotted path (encoded per reference §5.3), visible to every stream. */
   properties?: PropertiesInput;
+  /**
+   * The downstream connection (and upstream) every stream's attributes describe (§5.3): merged
+   * over the defaults, and under each stream's own `connection` option (docs/host-mock-api.md).
+   */
+  connection?: ConnectionOptions;
   /** WASI environment variables (only these are visible, like Envoy's `environment_variables`). */
   environment?: Record<string, string>;
   /** What `proxy_get_log_level` returns; logs below it are not recorded (default `"info"`). */

@@ -42,6 +42,7 @@ import { PluginInspection } from "./plugin-inspection.js";
 import type { LogRecord, PluginOptions } from "./plugin-options.js";
 import { bootRoot } from "./plugin-start.js";
 import { rootForNewStream } from "./plugin-workers.js";
+import { resolveConnection } from "./connection-attributes.js";
 import { PropertyTree, defineOwn, type PropertyValue } from "./properties.js";
 import { prepareCode, type PluginCode } from "./sandbox.js";
 import { StrictModeError, type StrictViolation } from "./strict/error.js";
@@ -147,6 +148,7 @@ export class Plugin extends PluginInspection implements ContextRef {
     this.configuration = toBytes(options.configuration ?? "");
     this.vmConfiguration = toBytes(options.vmConfiguration ?? "");
     this.properties = new PropertyTree(options.properties ?? {});
+    resolveConnection(0, options.connection, undefined); // bad addresses fail at load, not per stream
     this.environment = { ...(options.environment ?? {}) };
     const level = options.logLevel ?? "info";
     this.logLevel = level === "off" ? 6 : LOG_LEVEL_NAMES.indexOf(level);

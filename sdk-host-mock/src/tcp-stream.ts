@@ -31,7 +31,12 @@ import type { StreamOptions, SendOptions } from "./http-stream.js";
 import { toBytes, utf8 } from "./memory.js";
 import type { Plugin } from "./plugin.js";
 import type { Vm } from "./vm.js";
-import { PropertyTree, uint, type PropertyValue } from "./properties.js";
+import { PropertyTree, type PropertyValue } from "./properties.js";
+import {
+  connectionAttribute,
+  resolveConnection,
+  type ConnectionInfo,
+} from "./connection-attributes.js";
 
 class Side {
   /** Envoy's connection buffer for this direction (data not yet forwarded). */
@@ -59,6 +64,8 @@ export class TcpStream implements ContextRef {
   private downstreamClosed = false;
   private finished = false;
   private readonly connectionId: number;
+  private readonly connection: ConnectionInfo;
+  private upstreamSelected = false;
   /** The VM this connection runs on (fixed at creation; a reload does not move it). */
   private readonly vm: Vm;
   /** Failure-policy treatment fixed at creation (see `HttpStream`). */
@@ -81,6 +88,20 @@ export class TcpStream implements ContextRef {
     plugin.vm.addContext(this);
     this.properties = new PropertyTree(options.properties ?? {});
     this.connectionId = plugin.host.nextConnectionId();
+    this.connection = resolveConnection(
+      this.connectionId,
+      plugin.options.connection,
+      options.connection,
+    );
+  }
+
+  /**
+   * tcp_proxy connected to an upstream host: from now on `upstream.address`, `upstream.port`,
+   * `upstream.local_address` exist (§5.3). The first {@link sendUpstreamData} /
+   * {@link closeUpstream} does this implicitly.
+   */
+  selectUpstream(): void {
+    this.upstreamSelected = true;
   }
 
   /** Context id. */
@@ -138,6 +159,7 @@ export class TcpStream implements ContextRef {
     data: string | Uint8Array,
     options: SendOptions = {},
   ): NetworkStatusName | NotDeliveredStatus {
+    this.upstreamSelected = true;
     return this.plugin.host.dispatch(() => {
       const eos = options.endOfStream ?? false;
       const r = this.onData(this.up, "proxy_on_upstream_data", toBytes(data), eos);
@@ -188,12 +210,16 @@ export class TcpStream implements ContextRef {
     this.plugin.host.defer(() => this.downstreamClose(1));
   }
 
-  /** @internal Connection attributes. */
+  /** @internal Connection attributes (§5.3, connection-attributes.ts). */
   deriveProperty(segs: string[]): PropertyValue | undefined {
-    if (segs.length === 1 && segs[0] === "connection_id") return uint(this.connectionId);
-    if (segs.length === 2 && segs[0] === "connection" && segs[1] === "id")
-      return uint(this.connectionId);
-    return undefined;
+    const attempts = this.upstreamSelected ? 1 : 0;
+    return connectionAttribute(
+      this.connection,
+      this.connectionId,
+      this.upstreamSelected,
+      attempts,
+      segs,
+    );
   }
 
   private invoke(name: string, args: number[]): number | null | undefined {

@@ -103,6 +103,7 @@ export {
   grpcCall,
   GrpcCall,
   GrpcCallHandler,
+  GrpcHandle,
   GrpcMessage,
   GrpcStream,
   GrpcStreamHandler,

@@ -123,18 +123,16 @@ export abstract class GrpcCallHandler<C> extends GrpcCallDelivery {
 }
 
 /**
- * A unary gRPC call, as returned by `grpcCall`. `result` tells whether it started; when it is
- * not `Ok` the handler is never called and `token` is 0.
+ * What unary calls and streams share: the host's token, whether the call started, and
+ * cancellation (also when the originating stream is deleted, pitfall C6).
  */
-export class GrpcCall extends PendingCallout {
+export abstract class GrpcHandle extends PendingCallout {
   /** @internal */
   constructor(
     token: u32,
     originId: u32,
-    /** What the host answered to the call: Ok, or why it did not start. */
+    /** What the host answered when starting the call: Ok, or why it did not start. */
     public readonly result: WasmResult,
-    /** @internal */
-    public readonly handler: GrpcCallDelivery,
   ) {
     super(token, originId);
   }
@@ -145,8 +143,8 @@ export class GrpcCall extends PendingCallout {
   }
 
   /**
-   * Cancels the call: the handler is not called any more. Results: `Ok`; `NotFound` when the
-   * call already finished or never started.
+   * Cancels the call or resets the stream: no handler method is called any more. Results:
+   * `Ok`; `NotFound` when it already finished or never started.
    */
   cancel(): WasmResult {
     if (this.token == 0) return WasmResult.NotFound;
@@ -157,6 +155,23 @@ export class GrpcCall extends PendingCallout {
   /** @internal The originating stream is being deleted: the call is cancelled. */
   originGone(): void {
     callouts.grpcCancel(this.token);
+  }
+}
+
+/**
+ * A unary gRPC call, as returned by `grpcCall`. `result` tells whether it started; when it is
+ * not `Ok` the handler is never called and `token` is 0.
+ */
+export class GrpcCall extends GrpcHandle {
+  /** @internal */
+  constructor(
+    token: u32,
+    originId: u32,
+    result: WasmResult,
+    /** @internal */
+    public readonly handler: GrpcCallDelivery,
+  ) {
+    super(token, originId, result);
   }
 }
 
@@ -254,22 +269,16 @@ export abstract class GrpcStreamHandler<C> extends GrpcStreamDelivery {
  * opened; when it is not `Ok`, `token` is 0, every method returns `NotFound` and the handler is
  * never called.
  */
-export class GrpcStream extends PendingCallout {
+export class GrpcStream extends GrpcHandle {
   /** @internal */
   constructor(
     token: u32,
     originId: u32,
-    /** What the host answered when opening: Ok, or why the stream did not open. */
-    public readonly result: WasmResult,
+    result: WasmResult,
     /** @internal */
     public readonly handler: GrpcStreamDelivery,
   ) {
-    super(token, originId);
-  }
-
-  /** True when the stream opened (`result` is `Ok`). */
-  get ok(): bool {
-    return this.result == WasmResult.Ok;
+    super(token, originId, result);
   }
 
   /**
@@ -288,18 +297,6 @@ export class GrpcStream extends PendingCallout {
   close(): WasmResult {
     if (this.token == 0) return WasmResult.NotFound;
     return callouts.grpcClose(this.token);
-  }
-
-  /** Resets the stream; no handler method is called any more. Results: `Ok`; `NotFound`. */
-  cancel(): WasmResult {
-    if (this.token == 0) return WasmResult.NotFound;
-    forgetCallout(this.token);
-    return callouts.grpcCancel(this.token);
-  }
-
-  /** @internal The originating stream is being deleted: the gRPC stream is reset. */
-  originGone(): void {
-    callouts.grpcCancel(this.token);
   }
 }
 
